@@ -396,12 +396,12 @@ export class DevNode {
     let forced = false;
     if (this.pgid !== undefined && !this.exitInfo) {
       signalGroup(this.pgid, 'SIGINT');
-      const graceful = await Promise.race([this.exited, sleep(STOP_TIMEOUT_MS).then(() => null)]);
+      const graceful = await withTimeout(this.exited, STOP_TIMEOUT_MS).catch(() => null);
       if (!graceful) {
         forced = true;
         process.stderr.write(`[e2e] allora-node (pid ${this.pid}) ignored SIGINT for 15 s: SIGKILL\n`);
         signalGroup(this.pgid, 'SIGKILL');
-        await Promise.race([this.exited, sleep(5_000)]);
+        await withTimeout(this.exited, 5_000).catch(() => null);
       }
     }
     // Anything the node spawned that outlived it (it got the SIGINT too: give it 2 s).

@@ -26,11 +26,10 @@ use frame_system::{
 };
 use parachains_common::message_queue::{NarrowOriginToSibling, ParaIdToSibling};
 use polkadot_runtime_common::{xcm_sender::NoPriceForMessageDelivery, BlockHashCount, SlowAdjustingFeeUpdate};
-use polkadot_sdk::*;
+use polkadot_sdk::{staging_xcm_builder as xcm_builder, staging_xcm_executor as xcm_executor, *};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::{traits::ConvertInto, Perbill};
 use sp_version::RuntimeVersion;
-use xcm::latest::prelude::BodyId;
 
 pub use xcm_config::{RelayLocation, XcmOriginToTransactDispatchOrigin};
 
@@ -225,10 +224,8 @@ impl pallet_aura::Config for Runtime {
 impl cumulus_pallet_aura_ext::Config for Runtime {}
 
 parameter_types! {
+	/// Holds transaction fees until they are paid to block authors.
 	pub const PotId: PalletId = PalletId(*b"PotStake");
-	pub const SessionLength: BlockNumber = 6 * HOURS;
-	/// Unused while only invulnerables collate; kept for when candidacy opens.
-	pub const StakingAdminBodyId: BodyId = BodyId::Defense;
 }
 
 impl pallet_collator_selection::Config for Runtime {
