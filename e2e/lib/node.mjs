@@ -352,6 +352,8 @@ export class DevNode {
     }
 
     const provider = new WsProvider(this.rpcUrl, 1_000, {}, 60_000);
+    /** The raw JSON-RPC connection, for methods @polkadot/api has no decoration for. */
+    this.provider = provider;
     try {
       const remaining = Math.max(deadline - Date.now(), 30_000);
       this.api = await withTimeout(

@@ -201,7 +201,7 @@ describe('allora-node --dev', () => {
   });
 
   test('the metadata is served and decodes, with every expected pallet and metadata v16', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const raw = await api.provider.send('state_getMetadata', []);
+    const raw = await node.provider.send('state_getMetadata', []);
     assert.equal(typeof raw, 'string');
     assert.match(raw, /^0x[0-9a-f]+$/i, 'state_getMetadata should return hex');
     assert.ok(raw.toLowerCase().startsWith('0x6d657461'), 'metadata should start with the magic "meta"');
@@ -320,7 +320,7 @@ describe('allora-node --dev', () => {
     let info;
     let issuance;
     for (let attempt = 1; attempt <= 2; attempt++) {
-      info = await api.provider.send('allora_tokenInfo', []);
+      info = await node.provider.send('allora_tokenInfo', []);
       issuance = (await api.query.balances.totalIssuance()).toBigInt();
       if (typeof info?.totalIssuance === 'string' && /^\d+$/.test(info.totalIssuance) && BigInt(info.totalIssuance) === issuance) break;
     }

@@ -64,12 +64,24 @@ fn from_preset(
 
 /// Single-node development chain (`--dev`): runs without a relay chain.
 pub fn development() -> Result<ChainSpec, String> {
-	from_preset("Allora Development", "dev", ChainType::Development, DEV_RUNTIME_PRESET, "rococo-local")
+	from_preset(
+		"Allora Development",
+		"dev",
+		ChainType::Development,
+		DEV_RUNTIME_PRESET,
+		"rococo-local",
+	)
 }
 
 /// Alice and Bob collating under a local relay chain (zombienet).
 pub fn local_testnet() -> Result<ChainSpec, String> {
-	from_preset("Allora Local Testnet", "allora_local", ChainType::Local, LOCAL_TESTNET_RUNTIME_PRESET, "rococo-local")
+	from_preset(
+		"Allora Local Testnet",
+		"allora_local",
+		ChainType::Local,
+		LOCAL_TESTNET_RUNTIME_PRESET,
+		"rococo-local",
+	)
 }
 
 /// The mainnet genesis distribution; collator keys must be patched in before launch.

@@ -161,9 +161,8 @@ impl RelayChainCli {
 		relay_chain_args: impl Iterator<Item = &'a String>,
 	) -> Self {
 		use clap::{CommandFactory, FromArgMatches};
-		let matches = polkadot_cli::RunCmd::command()
-			.no_binary_name(true)
-			.get_matches_from(relay_chain_args);
+		let matches =
+			polkadot_cli::RunCmd::command().no_binary_name(true).get_matches_from(relay_chain_args);
 		let base = polkadot_cli::RunCmd::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
 		let chain_id = chain_spec::Extensions::try_get(&*para_config.chain_spec)
 			.map(|e| e.relay_chain.clone());

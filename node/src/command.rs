@@ -5,7 +5,6 @@ use crate::{
 	cli::{Cli, RelayChainCli, Subcommand},
 	service,
 };
-use allora_runtime::opaque::Block;
 use polkadot_sdk::{
 	cumulus_primitives_core::ParaId,
 	frame_benchmarking_cli::{BenchmarkCmd, SUBSTRATE_REFERENCE_HARDWARE},
@@ -34,13 +33,14 @@ pub fn run() -> sc_cli::Result<()> {
 		Some(Subcommand::BuildSpec(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run(config.chain_spec, config.network))
-		},
+		}
 		Some(Subcommand::ExportChainSpec(cmd)) => {
 			let spec = cli.load_spec(&cmd.chain)?;
 			cmd.run(spec)
-		},
+		}
 		Some(Subcommand::CheckBlock(cmd)) => with_client!(cli, cmd, |components, config| {
-			let PartialComponents { client, task_manager, other: (block_import, ..), .. } = components;
+			let PartialComponents { client, task_manager, other: (block_import, ..), .. } =
+				components;
 			let import_queue = service::collator::verifying_import_queue(
 				&config,
 				client.clone(),
@@ -57,7 +57,8 @@ pub fn run() -> sc_cli::Result<()> {
 			Ok((cmd.run(components.client, config.chain_spec), components.task_manager))
 		}),
 		Some(Subcommand::ImportBlocks(cmd)) => with_client!(cli, cmd, |components, config| {
-			let PartialComponents { client, task_manager, other: (block_import, ..), .. } = components;
+			let PartialComponents { client, task_manager, other: (block_import, ..), .. } =
+				components;
 			let import_queue = service::collator::verifying_import_queue(
 				&config,
 				client.clone(),
@@ -82,21 +83,21 @@ pub fn run() -> sc_cli::Result<()> {
 				.map_err(|err| format!("relay chain argument error: {err}"))?;
 				cmd.run(config, relay_chain_config)
 			})
-		},
+		}
 		Some(Subcommand::ExportGenesisHead(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| {
 				let components = service::new_partial(&config)?;
 				cmd.run(components.client)
 			})
-		},
+		}
 		Some(Subcommand::ExportGenesisWasm(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|_config| {
 				let spec = cli.load_spec(&cmd.shared_params.chain.clone().unwrap_or_default())?;
 				cmd.run(&*spec)
 			})
-		},
+		}
 		Some(Subcommand::Benchmark(cmd)) => run_benchmark(&cli, cmd),
 		None => run_node(cli),
 	}
@@ -107,12 +108,15 @@ fn run_benchmark(cli: &Cli, cmd: &BenchmarkCmd) -> sc_cli::Result<()> {
 		#[cfg(feature = "runtime-benchmarks")]
 		BenchmarkCmd::Pallet(cmd) => {
 			let chain = cmd.shared_params.chain.as_ref().map(|c| cli.load_spec(c)).transpose()?;
-			cmd.run_with_spec::<polkadot_sdk::sp_runtime::traits::HashingFor<Block>, service::HostFunctions>(chain)
-		},
+			cmd.run_with_spec::<
+				polkadot_sdk::sp_runtime::traits::HashingFor<allora_runtime::opaque::Block>,
+				service::HostFunctions,
+			>(chain)
+		}
 		BenchmarkCmd::Block(cmd) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run(service::new_partial(&config)?.client))
-		},
+		}
 		#[cfg(feature = "runtime-benchmarks")]
 		BenchmarkCmd::Storage(cmd) => {
 			let runner = cli.create_runner(cmd)?;
@@ -123,13 +127,16 @@ fn run_benchmark(cli: &Cli, cmd: &BenchmarkCmd) -> sc_cli::Result<()> {
 				let shared_cache = components.backend.expose_shared_trie_cache();
 				cmd.run(config, components.client, db, storage, shared_cache)
 			})
-		},
+		}
 		BenchmarkCmd::Machine(cmd) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run(&config, SUBSTRATE_REFERENCE_HARDWARE.clone()))
-		},
+		}
 		#[allow(unreachable_patterns)]
-		_ => Err("this benchmark needs allora-node built with `--features runtime-benchmarks`".into()),
+		_ => {
+			Err("this benchmark needs allora-node built with `--features runtime-benchmarks`"
+				.into())
+		}
 	}
 }
 
@@ -159,7 +166,8 @@ fn run_node(cli: Cli) -> sc_cli::Result<()> {
 		)
 		.map_err(|err| format!("relay chain argument error: {err}"))?;
 
-		let para_id = chain_spec::Extensions::try_get(&*config.chain_spec).map(|e| ParaId::from(e.para_id));
+		let para_id =
+			chain_spec::Extensions::try_get(&*config.chain_spec).map(|e| ParaId::from(e.para_id));
 		log::info!(
 			"Allora parachain (para id {:?} in the chain spec), collating: {}",
 			para_id,

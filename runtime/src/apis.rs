@@ -3,8 +3,7 @@
 use crate::{
 	configs::ConsensusHook, genesis, AccountId, Balance, Balances, Block, Executive,
 	InherentDataExt, Nonce, ParachainSystem, Runtime, RuntimeCall, RuntimeGenesisConfig,
-	SessionKeys, System, TransactionPayment, DECIMALS, EXISTENTIAL_DEPOSIT, SLOT_DURATION,
-	VERSION,
+	SessionKeys, System, TransactionPayment, DECIMALS, EXISTENTIAL_DEPOSIT, SLOT_DURATION, VERSION,
 };
 use alloc::vec::Vec;
 use allora_runtime_api::TokenInfo;
@@ -131,8 +130,21 @@ impl_runtime_apis! {
 	}
 
 	impl cumulus_primitives_core::RelayParentOffsetApi<Block> for Runtime {
+		/// Build on the relay-chain tip.
 		fn relay_parent_offset() -> u32 {
 			0
+		}
+
+		/// Asynchronous backing: a candidate may land in the next relay block or the one after.
+		fn max_claim_queue_offset() -> u8 {
+			1
+		}
+	}
+
+	impl cumulus_primitives_core::KeyToIncludeInRelayProof<Block> for Runtime {
+		/// No relay-chain storage beyond what parachain-system always proves.
+		fn keys_to_prove() -> cumulus_primitives_core::RelayProofRequest {
+			Default::default()
 		}
 	}
 
@@ -202,7 +214,6 @@ impl_runtime_apis! {
 
 	impl allora_runtime_api::AlloraApi<Block> for Runtime {
 		fn token_info() -> TokenInfo {
-			use frame_support::traits::fungible::Inspect;
 			TokenInfo {
 				symbol: b"ALLO".to_vec(),
 				decimals: DECIMALS,

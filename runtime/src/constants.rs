@@ -2,8 +2,8 @@
 
 use crate::{Balance, BlockNumber};
 use polkadot_sdk::{
-	frame_support::weights::{constants::WEIGHT_REF_TIME_PER_SECOND, Weight},
 	cumulus_primitives_core::relay_chain::MAX_POV_SIZE,
+	frame_support::weights::{constants::WEIGHT_REF_TIME_PER_SECOND, Weight},
 	sp_runtime::Perbill,
 };
 
@@ -40,10 +40,8 @@ pub const UNINCLUDED_SEGMENT_CAPACITY: u32 = 3;
 pub const AVERAGE_ON_INITIALIZE_RATIO: Perbill = Perbill::from_percent(5);
 pub const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
 /// Two seconds of compute per block (async backing) and the relay chain's PoV limit.
-pub const MAXIMUM_BLOCK_WEIGHT: Weight = Weight::from_parts(
-	WEIGHT_REF_TIME_PER_SECOND.saturating_mul(2),
-	MAX_POV_SIZE as u64,
-);
+pub const MAXIMUM_BLOCK_WEIGHT: Weight =
+	Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND.saturating_mul(2), MAX_POV_SIZE as u64);
 
 /// The parachain id used by the development and local presets.
 pub const DEV_PARA_ID: u32 = 2_000;

@@ -5,8 +5,9 @@
 //! presets add test balances for the well-known dev accounts on top of it.
 
 use crate::{
-	AccountId, Balance, BlockNumber, RuntimeGenesisConfig, SessionKeys, ALLO, DEV_PARA_ID,
-	EXISTENTIAL_DEPOSIT, MONTHS, TOTAL_SUPPLY,
+	AccountId, Balance, BalancesConfig, BlockNumber, CollatorSelectionConfig, ParachainInfoConfig,
+	PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig, VestingConfig,
+	ALLO, DEV_PARA_ID, EXISTENTIAL_DEPOSIT, MONTHS, TOTAL_SUPPLY,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::{build_struct_json_patch, PalletId};
@@ -20,7 +21,7 @@ use sp_runtime::traits::AccountIdConversion;
 pub const MAINNET_PRESET: &str = "mainnet_genesis";
 
 /// A share of the genesis supply held by one protocol-controlled account.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 pub struct Bucket {
 	pub name: &'static str,
 	/// Share of [`TOTAL_SUPPLY`] in basis points (1/100 of a percent).
@@ -32,13 +33,48 @@ pub struct Bucket {
 
 /// ALLO's genesis split as Allora announced it. The basis points sum to 10,000.
 pub const DISTRIBUTION: [Bucket; 7] = [
-	Bucket { name: "early investors & supporters", basis_points: 3_105, pallet_id: PalletId(*b"allo/inv"), vests: true },
-	Bucket { name: "core contributors", basis_points: 1_750, pallet_id: PalletId(*b"allo/cor"), vests: true },
-	Bucket { name: "network emissions", basis_points: 2_145, pallet_id: PalletId(*b"allo/emi"), vests: false },
-	Bucket { name: "community & public incentives", basis_points: 930, pallet_id: PalletId(*b"allo/com"), vests: false },
-	Bucket { name: "prime staking rewards", basis_points: 250, pallet_id: PalletId(*b"allo/prm"), vests: false },
-	Bucket { name: "ecosystem & partners", basis_points: 885, pallet_id: PalletId(*b"allo/eco"), vests: false },
-	Bucket { name: "foundation", basis_points: 935, pallet_id: PalletId(*b"allo/fnd"), vests: false },
+	Bucket {
+		name: "early investors & supporters",
+		basis_points: 3_105,
+		pallet_id: PalletId(*b"allo/inv"),
+		vests: true,
+	},
+	Bucket {
+		name: "core contributors",
+		basis_points: 1_750,
+		pallet_id: PalletId(*b"allo/cor"),
+		vests: true,
+	},
+	Bucket {
+		name: "network emissions",
+		basis_points: 2_145,
+		pallet_id: PalletId(*b"allo/emi"),
+		vests: false,
+	},
+	Bucket {
+		name: "community & public incentives",
+		basis_points: 930,
+		pallet_id: PalletId(*b"allo/com"),
+		vests: false,
+	},
+	Bucket {
+		name: "prime staking rewards",
+		basis_points: 250,
+		pallet_id: PalletId(*b"allo/prm"),
+		vests: false,
+	},
+	Bucket {
+		name: "ecosystem & partners",
+		basis_points: 885,
+		pallet_id: PalletId(*b"allo/eco"),
+		vests: false,
+	},
+	Bucket {
+		name: "foundation",
+		basis_points: 935,
+		pallet_id: PalletId(*b"allo/fnd"),
+		vests: false,
+	},
 ];
 
 /// The reserve that network emissions are paid from.
@@ -60,22 +96,30 @@ pub struct GenesisAccount {
 }
 
 /// The accounts of [`DISTRIBUTION`]. Bucket amounts are exact (10^27 is divisible by 10^4);
-/// a vesting bucket's cliff tranche is ⌊amount/3⌋ and its linear tranche the rest.
+/// a vesting bucket's linear tranche is two thirds of it rounded down to a whole number of
+/// base units per block, and its cliff tranche the rest (a third plus under 10^-11 ALLO).
 pub fn distribution() -> Vec<GenesisAccount> {
 	let mut accounts = Vec::new();
 	for bucket in DISTRIBUTION {
 		let amount = (TOTAL_SUPPLY / 10_000).saturating_mul(Balance::from(bucket.basis_points));
 		if bucket.vests {
-			let cliff_tranche = amount / 3;
+			// The linear tranche is a whole multiple of its length, so every block unlocks the
+			// same amount and nothing is left locked after month 36.
+			let length = VESTING_END.saturating_sub(CLIFF);
+			let linear = amount
+				.saturating_sub(amount / 3)
+				.checked_div(Balance::from(length))
+				.unwrap_or_default()
+				.saturating_mul(Balance::from(length));
 			accounts.push(GenesisAccount {
 				account: bucket.pallet_id.into_sub_account_truncating(*b"cliff"),
-				balance: cliff_tranche,
+				balance: amount.saturating_sub(linear),
 				vesting: Some((CLIFF, 1)),
 			});
 			accounts.push(GenesisAccount {
 				account: bucket.pallet_id.into_sub_account_truncating(*b"linear"),
-				balance: amount.saturating_sub(cliff_tranche),
-				vesting: Some((CLIFF, VESTING_END.saturating_sub(CLIFF))),
+				balance: linear,
+				vesting: Some((CLIFF, length)),
 			});
 		} else {
 			accounts.push(GenesisAccount {
@@ -108,7 +152,8 @@ fn genesis_patch(preset: Preset) -> serde_json::Value {
 		.into_iter()
 		.filter_map(|a| a.vesting.map(|(begin, length)| (a.account, begin, length, 0)))
 		.collect();
-	let invulnerables: Vec<AccountId> = preset.collators.iter().map(|(acc, _)| acc.clone()).collect();
+	let invulnerables: Vec<AccountId> =
+		preset.collators.iter().map(|(acc, _)| acc.clone()).collect();
 	let session_keys: Vec<(AccountId, AccountId, SessionKeys)> = preset
 		.collators
 		.into_iter()
@@ -193,7 +238,7 @@ mod tests {
 
 	use super::*;
 	use crate::{Balances, Runtime, System, Vesting};
-	use frame_support::traits::{fungible::Inspect, tokens::Preservation};
+	use frame_support::traits::{fungible::Inspect, tokens::Preservation, VestingSchedule};
 	use sp_genesis_builder::PresetId;
 
 	fn bucket_amount(bucket: &Bucket) -> Balance {
@@ -203,10 +248,11 @@ mod tests {
 	/// Merge a preset's patch into the default genesis config, as the node does.
 	fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
 		match (base, patch) {
-			(serde_json::Value::Object(base), serde_json::Value::Object(patch)) =>
+			(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
 				for (key, value) in patch {
 					merge(base.entry(key).or_insert(serde_json::Value::Null), value);
-				},
+				}
+			}
 			(base, patch) => *base = patch,
 		}
 	}
@@ -312,8 +358,9 @@ mod tests {
 			for month in [13u32, 18, 24, 30, 35] {
 				let expected = total * Balance::from(36 - month) / 36;
 				let locked = locked_at(month * MONTHS);
-				// Per-block linear unlocking rounds per_block down: at most a few units off.
-				assert!(locked.abs_diff(expected) <= 2 * MONTHS as Balance, "month {month}");
+				// The cliff tranche holds the linear tranche's rounding: under one base unit per
+				// block of the schedule (2e-11 ALLO).
+				assert!(locked.abs_diff(expected) <= Balance::from(VESTING_END), "month {month}");
 			}
 			assert_eq!(locked_at(VESTING_END), 0);
 

@@ -33,12 +33,10 @@ use polkadot_sdk::{
 	},
 	*,
 };
-#[cfg(feature = "std")]
-use sp_version::NativeVersion;
 use sp_version::RuntimeVersion;
 
-pub use constants::*;
 pub use allora_runtime_api::TokenInfo;
+pub use constants::*;
 
 /// Signatures are sr25519 / ed25519 / ecdsa, as polkadot.js and every wallet expect.
 pub type Signature = MultiSignature;
@@ -126,11 +124,6 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	transaction_version: 1,
 	system_version: 1,
 };
-
-#[cfg(feature = "std")]
-pub fn native_version() -> NativeVersion {
-	NativeVersion { runtime_version: VERSION, can_author_with: Default::default() }
-}
 
 #[frame_support::runtime]
 mod runtime {

@@ -47,22 +47,24 @@ pub async fn start(
 ) -> Result<TaskManager, sc_service::Error> {
 	use polkadot_sdk::sc_network::config::NetworkBackendType;
 	match parachain_config.network.network_backend {
-		NetworkBackendType::Libp2p =>
+		NetworkBackendType::Libp2p => {
 			start_with::<polkadot_sdk::sc_network::NetworkWorker<Block, Hash>>(
 				parachain_config,
 				relay_chain_config,
 				collator_options,
 				hwbench,
 			)
-			.await,
-		NetworkBackendType::Litep2p =>
+			.await
+		}
+		NetworkBackendType::Litep2p => {
 			start_with::<polkadot_sdk::sc_network::Litep2pNetworkBackend>(
 				parachain_config,
 				relay_chain_config,
 				collator_options,
 				hwbench,
 			)
-			.await,
+			.await
+		}
 	}
 }
 

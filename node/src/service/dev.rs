@@ -16,7 +16,6 @@ use polkadot_sdk::{
 	sc_network::{config::FullNetworkConfiguration, Litep2pNetworkBackend, NotificationMetrics},
 	sc_service::{self, Configuration, TaskManager},
 	sp_api::ProvideRuntimeApi,
-	sp_blockchain::HeaderBackend,
 	sp_consensus_aura::SlotDuration,
 	sp_runtime::traits::Header as _,
 	sp_timestamp,
@@ -99,7 +98,7 @@ pub fn start(mut config: Configuration, seal: DevSeal) -> Result<TaskManager, sc
 				create_inherent_data_providers,
 			});
 			task_manager.spawn_essential_handle().spawn_blocking("instant-seal", None, authorship);
-		},
+		}
 		DevSeal::EveryMillis(block_time) => {
 			let (mut seal_sink, seal_stream) = futures::channel::mpsc::channel(1024);
 			task_manager.spawn_essential_handle().spawn("dev-block-timer", None, async move {
@@ -127,7 +126,7 @@ pub fn start(mut config: Configuration, seal: DevSeal) -> Result<TaskManager, sc
 				create_inherent_data_providers,
 			});
 			task_manager.spawn_essential_handle().spawn_blocking("manual-seal", None, authorship);
-		},
+		}
 	}
 
 	sc_service::spawn_tasks(sc_service::SpawnTasksParams {
@@ -165,8 +164,9 @@ fn mocked_relay_chain(
 ) -> impl Fn(
 	Hash,
 	(),
-) -> futures::future::Ready<Result<InherentProviders, Box<dyn std::error::Error + Send + Sync>>>
-       + Send
+) -> futures::future::Ready<
+	Result<InherentProviders, Box<dyn std::error::Error + Send + Sync>>,
+> + Send
        + Sync {
 	let two_hours_ago = std::time::SystemTime::now()
 		.duration_since(std::time::UNIX_EPOCH)
@@ -198,9 +198,8 @@ fn mocked_relay_chain(
 				relay_offset: (relay_slot as u32)
 					.saturating_sub(relay_slots_per_block * block_number),
 				para_blocks_per_relay_epoch: 10,
-				upgrade_go_ahead: upgrade_pending.then_some(
-					polkadot_sdk::polkadot_primitives::UpgradeGoAhead::GoAhead,
-				),
+				upgrade_go_ahead: upgrade_pending
+					.then_some(polkadot_sdk::polkadot_primitives::UpgradeGoAhead::GoAhead),
 				..Default::default()
 			};
 			let timestamp =

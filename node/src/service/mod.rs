@@ -4,7 +4,7 @@
 pub mod collator;
 pub mod dev;
 
-use allora_runtime::{opaque::Block, RuntimeApi};
+use allora_runtime::{apis::RuntimeApi, opaque::Block};
 use polkadot_sdk::{
 	cumulus_client_consensus_common::ParachainBlockImport as TParachainBlockImport,
 	cumulus_client_service::ParachainHostFunctions as CumulusHostFunctions,
@@ -156,9 +156,7 @@ fn start_offchain_workers(
 fn rpc_builder(
 	client: Arc<ParachainClient>,
 	transaction_pool: Arc<TransactionPool>,
-) -> Box<
-	dyn Fn(SubscriptionTaskExecutor) -> Result<jsonrpsee::RpcModule<()>, sc_service::Error>,
-> {
+) -> Box<dyn Fn(SubscriptionTaskExecutor) -> Result<jsonrpsee::RpcModule<()>, sc_service::Error>> {
 	Box::new(move |_| {
 		crate::rpc::create_full(client.clone(), transaction_pool.clone())
 			.map_err(sc_service::Error::Application)

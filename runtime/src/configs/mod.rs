@@ -3,8 +3,8 @@
 mod xcm_config;
 
 use crate::{
-	constants::*, AccountId, Aura, Balance, Balances, Block, BlockNumber, CollatorSelection,
-	Hash, MessageQueue, Nonce, PalletInfo, ParachainSystem, Runtime, RuntimeCall, RuntimeEvent,
+	constants::*, AccountId, Aura, Balance, Balances, Block, BlockNumber, CollatorSelection, Hash,
+	MessageQueue, Nonce, PalletInfo, ParachainSystem, Runtime, RuntimeCall, RuntimeEvent,
 	RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Session, SessionKeys,
 	System, WeightToFee, XcmpQueue,
 };
@@ -25,7 +25,9 @@ use frame_system::{
 	EnsureRoot,
 };
 use parachains_common::message_queue::{NarrowOriginToSibling, ParaIdToSibling};
-use polkadot_runtime_common::{xcm_sender::NoPriceForMessageDelivery, BlockHashCount, SlowAdjustingFeeUpdate};
+use polkadot_runtime_common::{
+	xcm_sender::NoPriceForMessageDelivery, BlockHashCount, SlowAdjustingFeeUpdate,
+};
 use polkadot_sdk::{staging_xcm_builder as xcm_builder, staging_xcm_executor as xcm_executor, *};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::{traits::ConvertInto, Perbill};
@@ -33,24 +35,31 @@ use sp_version::RuntimeVersion;
 
 pub use xcm_config::{RelayLocation, XcmOriginToTransactDispatchOrigin};
 
+/// `ratio` of `weight`, rounded down in both dimensions.
+fn portion(ratio: Perbill, weight: Weight) -> Weight {
+	Weight::from_parts(ratio.mul_floor(weight.ref_time()), ratio.mul_floor(weight.proof_size()))
+}
+
 parameter_types! {
 	pub const Version: RuntimeVersion = crate::VERSION;
 
 	// Operational extrinsics may use the whole block; normal ones 75% of it.
-	pub RuntimeBlockLength: BlockLength =
-		BlockLength::max_with_normal_ratio(5 * 1024 * 1024, NORMAL_DISPATCH_RATIO);
+	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
+		.max_length(5 * 1024 * 1024)
+		.modify_max_length_for_class(DispatchClass::Normal, |max| *max = NORMAL_DISPATCH_RATIO.mul_floor(*max))
+		.build();
 	pub RuntimeBlockWeights: BlockWeights = BlockWeights::builder()
 		.base_block(polkadot_sdk::frame_support::weights::constants::BlockExecutionWeight::get())
 		.for_class(DispatchClass::all(), |weights| {
 			weights.base_extrinsic = polkadot_sdk::frame_support::weights::constants::ExtrinsicBaseWeight::get();
 		})
 		.for_class(DispatchClass::Normal, |weights| {
-			weights.max_total = Some(NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT);
+			weights.max_total = Some(portion(NORMAL_DISPATCH_RATIO, MAXIMUM_BLOCK_WEIGHT));
 		})
 		.for_class(DispatchClass::Operational, |weights| {
 			weights.max_total = Some(MAXIMUM_BLOCK_WEIGHT);
 			weights.reserved = Some(
-				MAXIMUM_BLOCK_WEIGHT - NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT
+				MAXIMUM_BLOCK_WEIGHT.saturating_sub(portion(NORMAL_DISPATCH_RATIO, MAXIMUM_BLOCK_WEIGHT))
 			);
 		})
 		.avg_block_initialization(AVERAGE_ON_INITIALIZE_RATIO)
@@ -147,7 +156,8 @@ type FeesToCollators = frame_support::traits::tokens::imbalance::ResolveTo<
 
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	type OnChargeTransaction = pallet_transaction_payment::FungibleAdapter<Balances, FeesToCollators>;
+	type OnChargeTransaction =
+		pallet_transaction_payment::FungibleAdapter<Balances, FeesToCollators>;
 	type WeightToFee = WeightToFee;
 	type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
 	type FeeMultiplierUpdate = SlowAdjustingFeeUpdate<Self>;
@@ -244,7 +254,8 @@ impl pallet_collator_selection::Config for Runtime {
 }
 
 parameter_types! {
-	pub MessageQueueServiceWeight: Weight = Perbill::from_percent(35) * RuntimeBlockWeights::get().max_block;
+	pub MessageQueueServiceWeight: Weight =
+		portion(Perbill::from_percent(35), RuntimeBlockWeights::get().max_block);
 }
 
 impl pallet_message_queue::Config for Runtime {
