@@ -5,13 +5,17 @@ use crate::{
 	cli::{Cli, RelayChainCli, Subcommand},
 	service,
 };
+use allora_runtime::opaque::Block;
 use polkadot_sdk::{
 	cumulus_primitives_core::ParaId,
 	frame_benchmarking_cli::{BenchmarkCmd, SUBSTRATE_REFERENCE_HARDWARE},
 	sc_cli::{self, SubstrateCli},
-	sc_service::{ChainType, PartialComponents},
+	sc_consensus::DefaultImportQueue,
+	sc_service::{self, ChainType, Configuration, PartialComponents, TaskManager},
 	sc_sysinfo,
 };
+
+use std::sync::Arc;
 
 /// Build the client for a chain-maintenance subcommand, with the import queue that verifies
 /// Aura-sealed blocks.
@@ -38,36 +42,26 @@ pub fn run() -> sc_cli::Result<()> {
 			let spec = cli.load_spec(&cmd.chain)?;
 			cmd.run(spec)
 		}
-		Some(Subcommand::CheckBlock(cmd)) => with_client!(cli, cmd, |components, config| {
-			let PartialComponents { client, task_manager, other: (block_import, ..), .. } =
-				components;
-			let import_queue = service::collator::verifying_import_queue(
-				&config,
-				client.clone(),
-				block_import,
-				&task_manager,
-				None,
-			);
-			Ok((cmd.run(client, import_queue), task_manager))
-		}),
+		Some(Subcommand::CheckBlock(cmd)) => {
+			let runner = cli.create_runner(cmd)?;
+			runner.async_run(|config| {
+				let (client, import_queue, task_manager) = client_with_import_queue(&config)?;
+				Ok((cmd.run(client, import_queue), task_manager))
+			})
+		}
 		Some(Subcommand::ExportBlocks(cmd)) => with_client!(cli, cmd, |components, config| {
 			Ok((cmd.run(components.client, config.database), components.task_manager))
 		}),
 		Some(Subcommand::ExportState(cmd)) => with_client!(cli, cmd, |components, config| {
 			Ok((cmd.run(components.client, config.chain_spec), components.task_manager))
 		}),
-		Some(Subcommand::ImportBlocks(cmd)) => with_client!(cli, cmd, |components, config| {
-			let PartialComponents { client, task_manager, other: (block_import, ..), .. } =
-				components;
-			let import_queue = service::collator::verifying_import_queue(
-				&config,
-				client.clone(),
-				block_import,
-				&task_manager,
-				None,
-			);
-			Ok((cmd.run(client, import_queue), task_manager))
-		}),
+		Some(Subcommand::ImportBlocks(cmd)) => {
+			let runner = cli.create_runner(cmd)?;
+			runner.async_run(|config| {
+				let (client, import_queue, task_manager) = client_with_import_queue(&config)?;
+				Ok((cmd.run(client, import_queue), task_manager))
+			})
+		}
 		Some(Subcommand::Revert(cmd)) => with_client!(cli, cmd, |components, _config| {
 			Ok((cmd.run(components.client, components.backend, None), components.task_manager))
 		}),
@@ -103,13 +97,32 @@ pub fn run() -> sc_cli::Result<()> {
 	}
 }
 
+/// The client, and an import queue that checks Aura seals, for the block-import subcommands.
+fn client_with_import_queue(
+	config: &Configuration,
+) -> Result<
+	(Arc<service::ParachainClient>, DefaultImportQueue<Block>, TaskManager),
+	sc_service::Error,
+> {
+	let PartialComponents { client, task_manager, other: (block_import, ..), .. } =
+		service::new_partial(config)?;
+	let import_queue = service::collator::verifying_import_queue(
+		config,
+		client.clone(),
+		block_import,
+		&task_manager,
+		None,
+	);
+	Ok((client, import_queue, task_manager))
+}
+
 fn run_benchmark(cli: &Cli, cmd: &BenchmarkCmd) -> sc_cli::Result<()> {
 	match cmd {
 		#[cfg(feature = "runtime-benchmarks")]
 		BenchmarkCmd::Pallet(cmd) => {
 			let chain = cmd.shared_params.chain.as_ref().map(|c| cli.load_spec(c)).transpose()?;
 			cmd.run_with_spec::<
-				polkadot_sdk::sp_runtime::traits::HashingFor<allora_runtime::opaque::Block>,
+				polkadot_sdk::sp_runtime::traits::HashingFor<Block>,
 				service::HostFunctions,
 			>(chain)
 		}
