@@ -12,6 +12,7 @@ import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
 
 import { groupAlive, isListening, startDevNode, startupTimeoutMs } from '../lib/node.mjs';
+import { signAndWaitInBlock } from '../lib/tx.mjs';
 
 const TEST_TIMEOUT_MS = 120_000;
 const ALLO = 10n ** 18n; // 18 decimals
@@ -31,6 +32,9 @@ const EXPECTED_PALLETS = [
   'XcmpQueue',
   'PolkadotXcm',
   'MessageQueue',
+  'Topics',
+  'Workers',
+  'Reputers',
 ];
 
 /**
@@ -82,55 +86,6 @@ async function waitFor(check, timeoutMs, what, intervalMs = 250) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
-}
-
-/**
- * Sign and submit `tx`; resolve { blockHash, result } once it is in a block (or finalized,
- * whichever the pool reports first). Rejects on an invalid/dropped/usurped transaction, a
- * failed dispatch, or after `timeoutMs`.
- */
-function signAndWaitInBlock(api, tx, signer, timeoutMs = 60_000) {
-  return new Promise((resolve, reject) => {
-    let unsub;
-    let settled = false;
-    const finish = (fn, value) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      unsub?.();
-      fn(value);
-    };
-    const timer = setTimeout(
-      () => finish(reject, new Error(`transaction not included within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    tx.signAndSend(signer, { tip: 0 }, (result) => {
-      const { status, dispatchError } = result;
-      if (status.isInBlock || status.isFinalized) {
-        if (dispatchError) {
-          let detail = dispatchError.toString();
-          if (dispatchError.isModule) {
-            const meta = api.registry.findMetaError(dispatchError.asModule);
-            detail = `${meta.section}.${meta.name}: ${meta.docs.join(' ')}`;
-          }
-          finish(reject, new Error(`transaction dispatch failed: ${detail}`));
-          return;
-        }
-        finish(resolve, {
-          blockHash: (status.isInBlock ? status.asInBlock : status.asFinalized).toHex(),
-          result,
-        });
-      } else if (status.isInvalid || status.isDropped || status.isUsurped) {
-        finish(reject, new Error(`transaction ${status.type}`));
-      }
-    }).then(
-      (u) => {
-        unsub = u;
-        if (settled) u();
-      },
-      (e) => finish(reject, e),
-    );
-  });
 }
 
 describe('allora-node --dev', () => {

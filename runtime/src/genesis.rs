@@ -6,8 +6,9 @@
 
 use crate::{
 	AccountId, Balance, BalancesConfig, BlockNumber, CollatorSelectionConfig, ParachainInfoConfig,
-	PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig, VestingConfig,
-	ALLO, DEV_PARA_ID, EXISTENTIAL_DEPOSIT, MONTHS, TOTAL_SUPPLY,
+	PolkadotXcmConfig, ReputersConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys,
+	SudoConfig, TopicsConfig, VestingConfig, ALLO, DAYS, DEV_PARA_ID, EXISTENTIAL_DEPOSIT, MONTHS,
+	TOTAL_SUPPLY,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::{build_struct_json_patch, PalletId};
@@ -81,6 +82,10 @@ pub const DISTRIBUTION: [Bucket; 7] = [
 pub const NETWORK_EMISSIONS: PalletId = PalletId(*b"allo/emi");
 /// Where topic-creation and other protocol fees are collected.
 pub const ECOSYSTEM: PalletId = PalletId(*b"allo/eco");
+/// Unstaking waits three weeks, as in the original (there 604,800 blocks of 3 s).
+pub const REMOVE_STAKE_DELAY: BlockNumber = 21 * DAYS;
+/// Holds delegators' rewards until they claim them.
+pub const REPUTER_REWARDS: PalletId = PalletId(*b"allo/dlg");
 
 /// Vesting per spec §6.4: nothing unlocks for 12 months, then a third unlocks at once (the
 /// months already "earned") and the rest linearly until month 36. pallet-vesting schedules are
@@ -171,6 +176,9 @@ fn genesis_patch(preset: Preset) -> serde_json::Value {
 		session: SessionConfig { keys: session_keys },
 		polkadot_xcm: PolkadotXcmConfig { safe_xcm_version: Some(xcm::prelude::XCM_VERSION) },
 		sudo: SudoConfig { key: preset.sudo },
+		// The spec's block counts assume 3 s blocks; ours are 6 s.
+		topics: TopicsConfig { blocks_per_month: MONTHS },
+		reputers: ReputersConfig { remove_stake_delay_window: REMOVE_STAKE_DELAY },
 	})
 }
 

@@ -189,6 +189,14 @@ mod runtime {
 	// Utilities.
 	#[runtime::pallet_index(40)]
 	pub type Utility = pallet_utility;
+
+	// The prediction network.
+	#[runtime::pallet_index(50)]
+	pub type Topics = pallet_topics;
+	#[runtime::pallet_index(51)]
+	pub type Workers = pallet_workers;
+	#[runtime::pallet_index(52)]
+	pub type Reputers = pallet_reputers;
 }
 
 cumulus_pallet_parachain_system::register_validate_block! {
