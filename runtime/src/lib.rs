@@ -190,13 +190,14 @@ mod runtime {
 	#[runtime::pallet_index(40)]
 	pub type Utility = pallet_utility;
 
-	// The prediction network.
+	// The prediction network. Reputers come first so that stake removals due in a block are
+	// executed before topics weigh their stake at an epoch end (spec §2.1, step 1).
 	#[runtime::pallet_index(50)]
-	pub type Topics = pallet_topics;
-	#[runtime::pallet_index(51)]
-	pub type Workers = pallet_workers;
-	#[runtime::pallet_index(52)]
 	pub type Reputers = pallet_reputers;
+	#[runtime::pallet_index(51)]
+	pub type Topics = pallet_topics;
+	#[runtime::pallet_index(52)]
+	pub type Workers = pallet_workers;
 }
 
 cumulus_pallet_parachain_system::register_validate_block! {
