@@ -367,8 +367,8 @@ fn by_account<V>(mut list: Vec<(AccountId, V)>) -> Vec<(AccountId, V)> {
 // ----- the story ---------------------------------------------------------------------------
 
 /// Steps 1–3, all in block 1: Alice creates the topic, Charlie registers and stakes, Dave
-/// delegates to Charlie, Bob and Eve register as workers (Bob's registration fee activates the
-/// topic), Alice funds it, and Ferdie registers as a reputer without stake. Returns the topic
+/// delegates to Charlie (his stake activates the topic), Bob and Eve register as workers, Alice
+/// funds it, and Ferdie registers as a reputer without stake. Returns the topic
 /// and the protocol fees paid.
 fn create_stake_and_activate_a_topic(a: &Accounts) -> (u64, Balance) {
 	let module = Topics::params();
@@ -433,9 +433,10 @@ fn create_stake_and_activate_a_topic(a: &Accounts) -> (u64, Balance) {
 	assert_eq!(free(&a.charlie), charlie_before - reputer_params.registration_fee - STAKE);
 	assert_eq!(pallet_reputers::ReputerStake::<Runtime>::get(topic, &a.charlie), STAKE);
 	assert_eq!(pallet_reputers::TopicStake::<Runtime>::get(topic), STAKE);
-	// Stake alone does not activate a topic: only payments toward it re-check its weight, and
-	// Charlie's registration fee was paid before there was any stake.
-	assert!(!is_active(topic));
+	// Stake re-checks the topic's weight (spec §1.4): with the creation and registration
+	// fees as revenue and Charlie's stake behind it, the topic is active; its first epoch ends
+	// one epoch length from now.
+	assert!(is_active(topic));
 
 	// Dave delegates 100 ALLO to Charlie: held on Dave's account, counted in Charlie's
 	// authority and in the topic's stake.
@@ -461,11 +462,9 @@ fn create_stake_and_activate_a_topic(a: &Accounts) -> (u64, Balance) {
 	assert_eq!(free(&a.dave), dave_before - DELEGATION);
 	assert_eq!(Reputers::authority(topic, &a.charlie), STAKE + DELEGATION);
 	assert_eq!(pallet_reputers::TopicStake::<Runtime>::get(topic), STAKE + DELEGATION);
-	assert!(!is_active(topic));
+	assert!(is_active(topic));
 
-	// 3. Bob registers as a worker. His registration fee is fee revenue and re-checks the
-	// topic's weight, which with stake behind it qualifies: the first epoch ends one epoch
-	// length from now.
+	// 3. Bob registers as a worker (his fee is more fee revenue of the already active topic).
 	assert_ok!(dispatch(&a.bob, pallet_workers::Call::<Runtime>::register { topic, owner: None }));
 	System::assert_has_event(
 		WorkersEvent::WorkerRegistered {

@@ -47,6 +47,9 @@ pub trait TopicsInterface<Balance, BlockNumber> {
 	/// Count a protocol fee (already transferred to the ecosystem account) as the topic's fee
 	/// revenue, and activate the topic if its weight now qualifies (spec §1.4).
 	fn note_fee_revenue(topic: TopicId, amount: Balance);
+	/// The stake behind `topic` grew: activate the topic if its weight now qualifies
+	/// (spec §1.4: adding and delegating stake re-check activation).
+	fn note_stake_added(topic: TopicId);
 }
 
 /// Answers about reputer stake. Implemented by pallet-reputers.

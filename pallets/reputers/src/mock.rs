@@ -88,6 +88,7 @@ thread_local! {
 		const { RefCell::new(BTreeMap::new()) };
 	static FEE_REVENUE: RefCell<BTreeMap<TopicId, Balance>> =
 		const { RefCell::new(BTreeMap::new()) };
+	static STAKE_NOTES: RefCell<BTreeMap<TopicId, u32>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// The topics pallet as tests need it: topics exist when created, a reputer nonce has the
@@ -99,6 +100,11 @@ impl MockTopics {
 		TOPICS.with(|t| t.borrow_mut().clear());
 		REPUTER_NONCES.with(|n| n.borrow_mut().clear());
 		FEE_REVENUE.with(|f| f.borrow_mut().clear());
+		STAKE_NOTES.with(|n| n.borrow_mut().clear());
+	}
+	/// How often the topic was told that its stake grew.
+	pub fn stake_notes(topic: TopicId) -> u32 {
+		STAKE_NOTES.with(|n| n.borrow().get(&topic).copied().unwrap_or(0))
 	}
 	pub fn create_topic(topic: TopicId) {
 		TOPICS.with(|t| t.borrow_mut().insert(topic));
@@ -127,6 +133,9 @@ impl TopicsInterface<Balance, BlockNumber> for MockTopics {
 	}
 	fn note_fee_revenue(topic: TopicId, amount: Balance) {
 		FEE_REVENUE.with(|f| *f.borrow_mut().entry(topic).or_insert(0) += amount);
+	}
+	fn note_stake_added(topic: TopicId) {
+		STAKE_NOTES.with(|n| *n.borrow_mut().entry(topic).or_insert(0) += 1);
 	}
 }
 

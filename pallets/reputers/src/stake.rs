@@ -131,6 +131,7 @@ impl<T: Config> Pallet<T> {
 		ReputerStake::<T>::insert(topic, who, own);
 		Self::set_stake_totals(topic, topic_stake, total);
 		Self::deposit_event(Event::StakeAdded { topic, reputer: who.clone(), amount });
+		T::Topics::note_stake_added(topic);
 		Ok(())
 	}
 
@@ -211,6 +212,7 @@ impl<T: Config> Pallet<T> {
 		DelegatorTopicStake::<T>::insert(topic, &delegator, by_delegator);
 		Self::set_stake_totals(topic, topic_stake, total);
 		Self::deposit_event(Event::StakeDelegated { topic, delegator, reputer, amount });
+		T::Topics::note_stake_added(topic);
 		Ok(())
 	}
 

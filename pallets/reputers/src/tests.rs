@@ -260,6 +260,19 @@ fn registered_reputer_stake_is_held_on_its_balance() {
 }
 
 #[test]
+fn adding_or_delegating_stake_rechecks_the_topics_activation() {
+	run_test(|| {
+		register_with_stake(1, 500);
+		assert_eq!(MockTopics::stake_notes(TOPIC), 1);
+		delegate(2, 1, 100);
+		assert_eq!(MockTopics::stake_notes(TOPIC), 2);
+		// A rejected stake changes nothing, so it tells the topic nothing either.
+		assert_noop!(Reputers::add_stake(signed(1), TOPIC, 0), Error::<Test>::ZeroAmount);
+		assert_eq!(MockTopics::stake_notes(TOPIC), 2);
+	});
+}
+
+#[test]
 fn add_stake_rejections() {
 	run_test(|| {
 		assert_ok!(Reputers::register(signed(1), TOPIC));

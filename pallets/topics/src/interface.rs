@@ -76,6 +76,12 @@ impl<T: Config> TopicsInterface<BalanceOf<T>, BlockNumberFor<T>> for Pallet<T> {
 		Self::add_fee_revenue(topic, amount);
 		Self::try_activate(topic, frame_system::Pallet::<T>::block_number());
 	}
+
+	fn note_stake_added(topic: TopicId) {
+		if Topics::<T>::contains_key(topic) {
+			Self::try_activate(topic, frame_system::Pallet::<T>::block_number());
+		}
+	}
 }
 
 impl<T: Config> Pallet<T> {

@@ -115,6 +115,8 @@ impl TopicsInterface<Balance, BlockNumber> for MockTopics {
 	fn note_fee_revenue(topic: TopicId, amount: Balance) {
 		FEE_REVENUE.with(|r| *r.borrow_mut().entry(topic).or_insert(0) += amount);
 	}
+
+	fn note_stake_added(_topic: TopicId) {}
 }
 
 #[cfg(feature = "runtime-benchmarks")]
