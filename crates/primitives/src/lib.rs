@@ -5,6 +5,15 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use polkadot_sdk::frame_support::{
+	ensure,
+	pallet_prelude::DispatchResult,
+	sp_runtime::{traits::Zero, DispatchError},
+	traits::{
+		fungible::Mutate,
+		tokens::{Fortitude, Preservation},
+	},
+};
 use scale_info::TypeInfo;
 
 /// Topics are numbered from 1 in creation order; 0 is never a topic.
@@ -60,4 +69,23 @@ pub trait StakeInterface<AccountId, Balance> {
 	fn topic_stake(topic: TopicId) -> Balance;
 	/// All stake in every topic.
 	fn total_stake() -> Balance;
+}
+
+/// Moves a protocol fee (topic creation, registration, data sending, funding) from `payer` to
+/// the ecosystem account, keeping the payer's account alive. A zero fee does nothing; a payer
+/// who cannot afford it gets `insufficient` (each pallet names that error itself) and nothing
+/// moves. Every pallet that charges a fee calls this, so fees behave the same everywhere.
+pub fn pay_protocol_fee<AccountId: Eq, Currency: Mutate<AccountId>>(
+	payer: &AccountId,
+	ecosystem: &AccountId,
+	amount: Currency::Balance,
+	insufficient: DispatchError,
+) -> DispatchResult {
+	if amount.is_zero() {
+		return Ok(());
+	}
+	let spendable = Currency::reducible_balance(payer, Preservation::Preserve, Fortitude::Polite);
+	ensure!(spendable >= amount, insufficient);
+	Currency::transfer(payer, ecosystem, amount, Preservation::Preserve)?;
+	Ok(())
 }

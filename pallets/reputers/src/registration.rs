@@ -3,7 +3,6 @@
 
 use crate::*;
 use frame::prelude::*;
-use polkadot_sdk::frame_support::traits::fungible::{Inspect, Mutate};
 
 impl<T: Config> Pallet<T> {
 	/// `register`: the topic exists, the caller is not yet registered, there is room, and the
@@ -43,22 +42,11 @@ impl<T: Config> Pallet<T> {
 	/// Moves a protocol fee from `who` to the ecosystem account and counts it as the topic's
 	/// fee revenue (spec §1.4). The payer must stay alive; a zero fee is a no-op.
 	pub(crate) fn pay_fee(who: &T::AccountId, topic: TopicId, fee: BalanceOf<T>) -> DispatchResult {
-		if fee.is_zero() {
-			return Ok(());
-		}
-		ensure!(
-			<T::Currency as Inspect<T::AccountId>>::reducible_balance(
-				who,
-				Preservation::Preserve,
-				Fortitude::Polite
-			) >= fee,
-			Error::<T>::InsufficientBalance
-		);
-		<T::Currency as Mutate<T::AccountId>>::transfer(
+		allora_primitives::pay_protocol_fee::<_, T::Currency>(
 			who,
 			&T::EcosystemAccount::get(),
 			fee,
-			Preservation::Preserve,
+			Error::<T>::InsufficientBalance.into(),
 		)?;
 		T::Topics::note_fee_revenue(topic, fee);
 		Ok(())

@@ -10,15 +10,7 @@ use crate::{
 };
 use allora_primitives::TopicId;
 use polkadot_sdk::{
-	frame_support::{
-		ensure,
-		pallet_prelude::DispatchResult,
-		traits::{
-			fungible::{Inspect, Mutate},
-			tokens::{Fortitude, Preservation},
-			Get,
-		},
-	},
+	frame_support::{ensure, pallet_prelude::DispatchResult, traits::Get},
 	frame_system::{self, pallet_prelude::BlockNumberFor},
 	sp_runtime::traits::{Saturating, Zero},
 };
@@ -69,22 +61,12 @@ impl<T: Config> Pallet<T> {
 
 	/// Moves a fee from `payer` to the ecosystem account, keeping the payer's account alive.
 	fn charge(payer: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
-		if amount.is_zero() {
-			return Ok(());
-		}
-		let spendable = <T::Currency as Inspect<T::AccountId>>::reducible_balance(
-			payer,
-			Preservation::Preserve,
-			Fortitude::Polite,
-		);
-		ensure!(spendable >= amount, Error::<T>::InsufficientBalance);
-		<T::Currency as Mutate<T::AccountId>>::transfer(
+		allora_primitives::pay_protocol_fee::<_, T::Currency>(
 			payer,
 			&T::EcosystemAccount::get(),
 			amount,
-			Preservation::Preserve,
-		)?;
-		Ok(())
+			Error::<T>::InsufficientBalance.into(),
+		)
 	}
 
 	/// Every rule of spec §1.2 for a new topic, under the current parameters.

@@ -183,20 +183,11 @@ impl<T: Config> Pallet<T> {
 	/// Move a protocol fee from `who` to the ecosystem account (keeping `who` alive) and count
 	/// it as `topic`'s fee revenue (spec §1.4). A zero fee does nothing.
 	fn charge_fee(who: &T::AccountId, topic: TopicId, fee: BalanceOf<T>) -> DispatchResult {
-		if fee.is_zero() {
-			return Ok(());
-		}
-		let spendable = <T::Currency as fungible::Inspect<T::AccountId>>::reducible_balance(
-			who,
-			Preservation::Preserve,
-			Fortitude::Polite,
-		);
-		ensure!(spendable >= fee, Error::<T>::CannotPayFee);
-		<T::Currency as fungible::Mutate<T::AccountId>>::transfer(
+		allora_primitives::pay_protocol_fee::<_, T::Currency>(
 			who,
 			&T::EcosystemAccount::get(),
 			fee,
-			Preservation::Preserve,
+			Error::<T>::CannotPayFee.into(),
 		)?;
 		T::Topics::note_fee_revenue(topic, fee);
 		Ok(())
