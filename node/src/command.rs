@@ -118,7 +118,9 @@ fn client_with_import_queue(
 
 fn run_benchmark(cli: &Cli, cmd: &BenchmarkCmd) -> sc_cli::Result<()> {
 	match cmd {
-		#[cfg(feature = "runtime-benchmarks")]
+		// Pallet benchmarks execute the runtime passed with `--runtime` (one built with
+		// `--features runtime-benchmarks`); the CLI brings the benchmarking host functions, so
+		// the node itself needs no benchmark build.
 		BenchmarkCmd::Pallet(cmd) => {
 			let chain = cmd.shared_params.chain.as_ref().map(|c| cli.load_spec(c)).transpose()?;
 			cmd.run_with_spec::<

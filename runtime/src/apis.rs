@@ -1,14 +1,21 @@
 //! Everything the node (and RPC clients) can ask the runtime.
 
 use crate::{
-	configs::ConsensusHook, genesis, AccountId, Balance, Balances, Block, Executive,
+	configs::ConsensusHook, genesis, AccountId, Balance, Balances, Block, Emissions, Executive,
 	InherentDataExt, Nonce, ParachainSystem, Runtime, RuntimeCall, RuntimeGenesisConfig,
-	SessionKeys, System, TransactionPayment, DECIMALS, EXISTENTIAL_DEPOSIT, SLOT_DURATION, VERSION,
+	SessionKeys, Synthesis, System, TransactionPayment, DECIMALS, EXISTENTIAL_DEPOSIT,
+	SLOT_DURATION, VERSION,
 };
 use alloc::vec::Vec;
-use allora_runtime_api::TokenInfo;
+use allora_runtime_api::{
+	ActiveSets, ActorRegrets, ActorScores, EmissionInfo, NetworkInference, Score, TokenInfo,
+};
 use frame_support::{
 	genesis_builder_helper::{build_state, get_preset},
+	traits::{
+		fungible::Inspect,
+		tokens::{Fortitude, Preservation},
+	},
 	weights::Weight,
 };
 use polkadot_sdk::*;
@@ -212,7 +219,7 @@ impl_runtime_apis! {
 		}
 	}
 
-	impl allora_runtime_api::AlloraApi<Block> for Runtime {
+	impl allora_runtime_api::AlloraApi<Block, AccountId> for Runtime {
 		fn token_info() -> TokenInfo {
 			TokenInfo {
 				symbol: b"ALLO".to_vec(),
@@ -221,5 +228,110 @@ impl_runtime_apis! {
 				existential_deposit: EXISTENTIAL_DEPOSIT,
 			}
 		}
+
+		fn latest_network_inference(topic: u64) -> Option<NetworkInference<AccountId>> {
+			let (nonce, _) = Synthesis::latest_inference(topic)?;
+			network_inference(topic, nonce)
+		}
+
+		fn network_inference_at(topic: u64, nonce: u32) -> Option<NetworkInference<AccountId>> {
+			network_inference(topic, nonce)
+		}
+
+		fn actor_scores(topic: u64, actor: AccountId) -> ActorScores {
+			let [inferer, forecaster, reputer] =
+				Synthesis::actor_scores(topic, actor).map(|record| {
+					record.map(|r| Score {
+						instant: r.instant.to_bits(),
+						ema: r.ema.to_bits(),
+						nonce: r.nonce,
+					})
+				});
+			ActorScores { inferer, forecaster, reputer }
+		}
+
+		fn actor_regrets(topic: u64, actor: AccountId) -> ActorRegrets {
+			let r = Synthesis::actor_regrets(topic, actor);
+			ActorRegrets {
+				inferer: r.inferer.map(|x| x.to_bits()),
+				naive_inferer: r.naive_inferer.map(|x| x.to_bits()),
+				forecaster: r.forecaster.map(|x| x.to_bits()),
+				one_in_forecaster: r.one_in_self.map(|x| x.to_bits()),
+			}
+		}
+
+		fn active_sets(topic: u64) -> ActiveSets<AccountId> {
+			let (inferers, forecasters, reputers) = Synthesis::active_sets(topic);
+			ActiveSets { inferers, forecasters, reputers }
+		}
+
+		fn emission_info() -> EmissionInfo {
+			EmissionInfo {
+				emission_per_unit_staked: pallet_emissions::EmissionPerUnitStaked::<Runtime>::get()
+					.map(|e| e.to_bits()),
+				block_emission: pallet_emissions::BlockEmission::<Runtime>::get(),
+				reward_per_block: pallet_emissions::RewardCurrentBlockEmission::<Runtime>::get(),
+				released_from_reserve: pallet_emissions::ReleasedFromReserve::<Runtime>::get(),
+				rewards_available: Balances::reducible_balance(
+					&Emissions::rewards_account(),
+					Preservation::Preserve,
+					Fortitude::Polite,
+				),
+			}
+		}
 	}
+	#[cfg(feature = "runtime-benchmarks")]
+	impl frame_benchmarking::Benchmark<Block> for Runtime {
+		fn benchmark_metadata(extra: bool) -> (
+			Vec<frame_benchmarking::BenchmarkList>,
+			Vec<frame_support::traits::StorageInfo>,
+		) {
+			use crate::{Reputers, Topics, Workers};
+			use frame_benchmarking::BenchmarkList;
+			use frame_support::traits::StorageInfoTrait;
+			use frame_system_benchmarking::Pallet as SystemBench;
+
+			let mut list = Vec::<BenchmarkList>::new();
+			list_benchmarks!(list, extra);
+			(list, crate::AllPalletsWithSystem::storage_info())
+		}
+
+		fn dispatch_benchmark(
+			config: frame_benchmarking::BenchmarkConfig,
+		) -> Result<Vec<frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
+			use crate::{Reputers, Topics, Workers};
+			use frame_benchmarking::BenchmarkBatch;
+			use frame_support::traits::{TrackedStorageKey, WhitelistedStorageKeys};
+			use frame_system_benchmarking::Pallet as SystemBench;
+
+			let whitelist: Vec<TrackedStorageKey> =
+				crate::AllPalletsWithSystem::whitelisted_storage_keys();
+			let mut batches = Vec::<BenchmarkBatch>::new();
+			let params = (&config, &whitelist);
+			add_benchmarks!(params, batches);
+			Ok(batches)
+		}
+	}
+}
+
+/// A stored network inference in the runtime API's plain form.
+fn network_inference(topic: u64, nonce: u32) -> Option<NetworkInference<AccountId>> {
+	let bundle = Synthesis::inference_bundle(topic, nonce)?;
+	Some(NetworkInference {
+		topic,
+		nonce,
+		combined: bundle.combined.to_bits(),
+		naive: bundle.naive.to_bits(),
+		inferers: bits(&bundle.inferers),
+		forecast_implied: bits(&bundle.forecast_implied),
+		one_out_inferers: bits(&bundle.one_out_inferers),
+		one_out_forecasters: bits(&bundle.one_out_forecasters),
+		one_in_forecasters: bits(&bundle.one_in_forecasters),
+		confidence_interval: bundle.confidence_interval.iter().map(|x| x.to_bits()).collect(),
+	})
+}
+
+/// Worker values with their fixed-point bits.
+fn bits(list: &[(AccountId, allora_primitives::Fixed)]) -> Vec<(AccountId, i128)> {
+	list.iter().map(|(who, value)| (who.clone(), value.to_bits())).collect()
 }

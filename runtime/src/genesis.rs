@@ -5,7 +5,8 @@
 //! presets add test balances for the well-known dev accounts on top of it.
 
 use crate::{
-	AccountId, Balance, BalancesConfig, BlockNumber, CollatorSelectionConfig, ParachainInfoConfig,
+	AccountId, Balance, BalancesConfig, BlockNumber, CollatorSelectionConfig, EmissionsConfig,
+	ParachainInfoConfig,
 	PolkadotXcmConfig, ReputersConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys,
 	SudoConfig, TopicsConfig, VestingConfig, ALLO, DAYS, DEV_PARA_ID, EXISTENTIAL_DEPOSIT, MONTHS,
 	TOTAL_SUPPLY,
@@ -80,8 +81,14 @@ pub const DISTRIBUTION: [Bucket; 7] = [
 
 /// The reserve that network emissions are paid from.
 pub const NETWORK_EMISSIONS: PalletId = PalletId(*b"allo/emi");
-/// Where topic-creation and other protocol fees are collected.
+/// The ecosystem & partners grants bucket.
 pub const ECOSYSTEM: PalletId = PalletId(*b"allo/eco");
+/// The protocol treasury (the spec's "ecosystem" module account): every protocol fee lands
+/// here, and each block's emission is paid from it before anything is drawn from the
+/// network-emissions reserve (spec §6.4).
+pub const PROTOCOL_TREASURY: PalletId = PalletId(*b"allo/trs");
+/// Receives the reward share of each block's emission and pays topic-epoch rewards.
+pub const EPOCH_REWARDS: PalletId = PalletId(*b"allo/rwd");
 /// Unstaking waits three weeks, as in the original (there 604,800 blocks of 3 s).
 pub const REMOVE_STAKE_DELAY: BlockNumber = 21 * DAYS;
 /// Holds delegators' rewards until they claim them.
@@ -126,6 +133,21 @@ pub fn distribution() -> Vec<GenesisAccount> {
 				balance: linear,
 				vesting: Some((CLIFF, length)),
 			});
+		} else if bucket.pallet_id == NETWORK_EMISSIONS {
+			// The reserve opens the protocol treasury and the rewards account with the
+			// existential deposit, so the first fee or reward of any size can land there.
+			let seeds = [PROTOCOL_TREASURY, EPOCH_REWARDS];
+			let seeded = EXISTENTIAL_DEPOSIT.saturating_mul(seeds.len() as Balance);
+			accounts.push(GenesisAccount {
+				account: bucket.pallet_id.into_account_truncating(),
+				balance: amount.saturating_sub(seeded),
+				vesting: None,
+			});
+			accounts.extend(seeds.into_iter().map(|id| GenesisAccount {
+				account: id.into_account_truncating(),
+				balance: EXISTENTIAL_DEPOSIT,
+				vesting: None,
+			}));
 		} else {
 			accounts.push(GenesisAccount {
 				account: bucket.pallet_id.into_account_truncating(),
@@ -178,6 +200,7 @@ fn genesis_patch(preset: Preset) -> serde_json::Value {
 		sudo: SudoConfig { key: preset.sudo },
 		// The spec's block counts assume 3 s blocks; ours are 6 s.
 		topics: TopicsConfig { blocks_per_month: MONTHS },
+		emissions: EmissionsConfig { blocks_per_month: MONTHS },
 		reputers: ReputersConfig { remove_stake_delay_window: REMOVE_STAKE_DELAY },
 	})
 }
@@ -318,7 +341,10 @@ mod tests {
 		accounts.sort();
 		accounts.dedup();
 		assert_eq!(accounts.len(), count);
-		assert_eq!(count, 9, "5 liquid buckets + 2 tranches for each of 2 vesting buckets");
+		assert_eq!(
+			count, 11,
+			"5 liquid buckets + 2 tranches for each of 2 vesting buckets + treasury and rewards"
+		);
 	}
 
 	#[test]

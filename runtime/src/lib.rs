@@ -15,6 +15,9 @@ include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
 extern crate alloc;
 
+#[cfg(feature = "runtime-benchmarks")]
+#[macro_use]
+mod benchmarks;
 pub mod apis;
 pub mod configs;
 pub mod constants;
@@ -198,6 +201,12 @@ mod runtime {
 	pub type Topics = pallet_topics;
 	#[runtime::pallet_index(52)]
 	pub type Workers = pallet_workers;
+	// Emissions before synthesis: a block's reward emission reaches the rewards account
+	// before the epochs scored in that block are paid from it (spec §2.1 (c)).
+	#[runtime::pallet_index(53)]
+	pub type Emissions = pallet_emissions;
+	#[runtime::pallet_index(54)]
+	pub type Synthesis = pallet_synthesis;
 }
 
 cumulus_pallet_parachain_system::register_validate_block! {

@@ -15,6 +15,7 @@ extern crate alloc;
 
 pub mod consensus;
 pub mod emissions;
+pub mod epoch;
 pub mod fixed;
 pub mod params;
 pub mod rewards;
@@ -28,6 +29,7 @@ pub mod value_bundle;
 mod testdata;
 
 pub use consensus::{listening_coefficients, network_losses, LossMatrix, ReputerConsensus};
+pub use epoch::{score_epoch, Scoring, ScoringInput};
 pub use fixed::Fixed;
 pub use params::{
 	ConsensusParams, EmissionParams, Params, RewardParams, SortitionParams, SynthesisParams,

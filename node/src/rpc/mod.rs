@@ -31,7 +31,7 @@ where
 		+ 'static,
 	C::Api: polkadot_sdk::frame_system_rpc_runtime_api::AccountNonceApi<Block, AccountId, Nonce>
 		+ polkadot_sdk::pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
-		+ allora_runtime_api::AlloraApi<Block>
+		+ allora_runtime_api::AlloraApi<Block, allora_runtime::AccountId>
 		+ polkadot_sdk::sp_api::Core<Block>
 		+ BlockBuilder<Block>,
 	P: TransactionPool + Sync + Send + 'static,

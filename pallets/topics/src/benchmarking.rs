@@ -17,7 +17,6 @@ use polkadot_sdk::{
 			fungible::{Inspect, Mutate},
 			EnsureOrigin, Get, Hooks,
 		},
-		BoundedVec,
 	},
 	frame_system::{pallet_prelude::BlockNumberFor, Pallet as System, RawOrigin},
 	sp_runtime::traits::Saturating,
@@ -59,24 +58,7 @@ fn funded_account<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 
 /// A topic with the longest strings the parameters allow.
 fn topic_params<T: Config>() -> TopicParams<T> {
-	let params = Params::<T>::get();
-	let len = params.max_string_length as usize;
-	let epoch = params.min_epoch_length;
-	TopicParams {
-		metadata: BoundedVec::truncate_from(alloc::vec![b'm'; len]),
-		loss_method: BoundedVec::truncate_from(alloc::vec![b'l'; len]),
-		epoch_length: epoch,
-		ground_truth_lag: epoch,
-		worker_submission_window: epoch,
-		p_norm: Fixed::from_u64(3),
-		alpha_regret: Fixed::from_bits(100_000_000_000_000_000),
-		allow_negative: false,
-		epsilon: Fixed::from_bits(10_000_000_000_000_000),
-		merit_sortition_alpha: Fixed::from_bits(100_000_000_000_000_000),
-		active_inferer_quantile: Fixed::from_bits(200_000_000_000_000_000),
-		active_forecaster_quantile: Fixed::from_bits(200_000_000_000_000_000),
-		active_reputer_quantile: Fixed::from_bits(200_000_000_000_000_000),
-	}
+	Pallet::<T>::benchmark_topic_params()
 }
 
 fn create_topic_of<T: Config>(creator: &T::AccountId) -> Result<TopicId, BenchmarkError> {

@@ -24,7 +24,7 @@ use crate::{
 	LOG_TARGET,
 };
 use alloc::vec::Vec;
-use allora_primitives::TopicId;
+use allora_primitives::{EpochEvents, TopicId};
 use allora_synthesis::emissions::is_weight_active;
 use polkadot_sdk::{
 	frame_support::{
@@ -93,11 +93,13 @@ impl<T: Config> Pallet<T> {
 		if let Some(nonce) = entry.worker_window_closes {
 			if UnfulfilledWorkerNonces::<T>::get(topic).contains(&nonce) {
 				Self::deposit_event(Event::<T>::WorkerWindowClosed { topic, nonce });
+				T::EpochEvents::worker_window_closed(topic, nonce);
 			}
 		}
 		if let Some(nonce) = entry.reputer_window_closes {
 			if UnfulfilledReputerNonces::<T>::get(topic).contains(&nonce) {
 				Self::deposit_event(Event::<T>::ReputerWindowClosed { topic, nonce });
+				T::EpochEvents::reputer_window_closed(topic, nonce);
 			}
 		}
 		if let Some(nonce) = entry.reputer_window_opens {
@@ -322,6 +324,7 @@ impl<T: Config> Pallet<T> {
 			Self::schedule(closes_at, topic, |entry| entry.reputer_window_closes = Some(nonce));
 		} else {
 			Self::deposit_event(Event::<T>::ReputerWindowClosed { topic, nonce });
+			T::EpochEvents::reputer_window_closed(topic, nonce);
 		}
 		Ok(())
 	}

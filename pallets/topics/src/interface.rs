@@ -9,7 +9,9 @@ use crate::{
 	types::{BalanceOf, ModuleParamsOf, Topic},
 };
 use alloc::vec::Vec;
-use allora_primitives::{NonceStatus, TopicId, TopicsInterface};
+use allora_primitives::{
+	EpochControl, NonceStatus, TopicId, TopicSettings, TopicWeights, TopicsInterface,
+};
 use allora_synthesis::Fixed;
 use polkadot_sdk::{
 	frame_support::pallet_prelude::DispatchResult,
@@ -81,6 +83,50 @@ impl<T: Config> TopicsInterface<BalanceOf<T>, BlockNumberFor<T>> for Pallet<T> {
 		if Topics::<T>::contains_key(topic) {
 			Self::try_activate(topic, frame_system::Pallet::<T>::block_number());
 		}
+	}
+}
+
+impl<T: Config> TopicWeights<BlockNumberFor<T>> for Pallet<T> {
+	fn active_weight(topic: TopicId) -> Option<u128> {
+		Self::active_topic_weight(topic)
+	}
+
+	fn total_active_weight() -> u128 {
+		Self::total_active_topic_weight()
+	}
+
+	fn epoch_length(topic: TopicId) -> Option<BlockNumberFor<T>> {
+		Topics::<T>::get(topic).map(|data| data.epoch_length)
+	}
+}
+
+impl<T: Config> EpochControl<BlockNumberFor<T>> for Pallet<T> {
+	fn settings(topic: TopicId) -> Option<TopicSettings<BlockNumberFor<T>>> {
+		Topics::<T>::get(topic).map(|data| TopicSettings {
+			epoch_length: data.epoch_length,
+			ground_truth_lag: data.ground_truth_lag,
+			p_norm: data.p_norm,
+			alpha_regret: data.alpha_regret,
+			allow_negative: data.allow_negative,
+			epsilon: data.epsilon,
+			initial_regret: data.initial_regret,
+			merit_sortition_alpha: data.merit_sortition_alpha,
+			active_inferer_quantile: data.active_inferer_quantile,
+			active_forecaster_quantile: data.active_forecaster_quantile,
+			active_reputer_quantile: data.active_reputer_quantile,
+		})
+	}
+
+	fn fulfil_worker_nonce(topic: TopicId, nonce: BlockNumberFor<T>) -> DispatchResult {
+		Self::fulfil_worker_nonce(topic, nonce)
+	}
+
+	fn fulfil_reputer_nonce(topic: TopicId, nonce: BlockNumberFor<T>) -> DispatchResult {
+		Self::fulfil_reputer_nonce(topic, nonce)
+	}
+
+	fn set_initial_regret(topic: TopicId, initial_regret: Fixed) -> DispatchResult {
+		Self::set_initial_regret(topic, initial_regret)
 	}
 }
 

@@ -7,6 +7,8 @@ use polkadot_sdk::polkadot_sdk_frame as frame;
 
 mod activation;
 #[cfg(feature = "runtime-benchmarks")]
+mod benchmark_support;
+#[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod dispatchable_impls;
 mod epoch;
@@ -64,6 +66,9 @@ pub mod pallet {
 		/// `max_string_length` may not exceed it.
 		#[pallet::constant]
 		type MaxStringLength: Get<u32>;
+
+		/// Told when a worker or reputer window closes (the synthesis queues its work there).
+		type EpochEvents: allora_primitives::EpochEvents<BlockNumberFor<Self>>;
 
 		/// Weights of the calls and of the per-block agenda.
 		type WeightInfo: WeightInfo;

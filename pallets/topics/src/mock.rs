@@ -84,6 +84,7 @@ impl pallet_topics::Config for Test {
 	type MaxTopicsPerBlock = ConstU32<3>;
 	type MaxUnfulfilledNonces = ConstU32<8>;
 	type MaxStringLength = ConstU32<64>;
+	type EpochEvents = ();
 	type WeightInfo = ();
 }
 

@@ -77,3 +77,21 @@ impl<T: Config> Pallet<T> {
 		SubmissionCounts::<T>::get(topic, nonce).unwrap_or_default()
 	}
 }
+
+impl<T: Config> allora_primitives::SubmissionSource<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
+	fn take_submissions(
+		topic: TopicId,
+		nonce: BlockNumberFor<T>,
+	) -> allora_primitives::Submissions<T::AccountId> {
+		let (inferences, forecasts) = Self::take_submissions(topic, nonce);
+		allora_primitives::Submissions { inferences, forecasts }
+	}
+
+	fn payee(topic: TopicId, worker: &T::AccountId) -> T::AccountId {
+		Self::owner_of(topic, worker).unwrap_or_else(|| worker.clone())
+	}
+
+	fn max_workers() -> u32 {
+		T::MaxWorkersPerTopic::get()
+	}
+}

@@ -6,16 +6,12 @@
 //! `random_epoch` draw for draw, so keep the three in step.
 #![allow(dead_code)]
 
-use allora_synthesis::consensus::{
-	listening_coefficients, network_losses, LossMatrix, ReputerConsensus,
-};
-use allora_synthesis::rewards::{self, ForecasterUtility, TaskFractions, TaskRewards};
-use allora_synthesis::scores;
+use allora_synthesis::consensus::ReputerConsensus;
+use allora_synthesis::rewards::{ForecasterUtility, TaskFractions, TaskRewards};
 use allora_synthesis::synthesis::{
-	confidence_interval, network_inferences, update_regrets, NetworkInferences, RegretStore,
-	SynthesisInput,
+	confidence_interval, network_inferences, NetworkInferences, RegretStore, SynthesisInput,
 };
-use allora_synthesis::{Fixed, MathError, Params, ValueBundle};
+use allora_synthesis::{score_epoch, Fixed, MathError, Params, ScoringInput, ValueBundle};
 
 /// 10^18: base units per whole token.
 pub const UNIT: u128 = 1_000_000_000_000_000_000;
@@ -354,70 +350,13 @@ pub fn get2(v: &[Vec<Option<Fixed>>], a: usize, b: usize) -> Option<Fixed> {
 	v.get(a).and_then(|row| get(row, b))
 }
 
-/// Positions of the present entries.
-fn present(v: &[Option<Fixed>]) -> Vec<usize> {
-	v.iter().enumerate().filter(|(_, x)| x.is_some()).map(|(i, _)| i).collect()
-}
-
-/// The samples whose sigma scales the score mapping: this epoch's block (at most `cap`, the
-/// oldest dropped), then the stored blocks newest first, `cap` in all.
+/// The samples whose sigma scales the score mapping (the crate's rule).
 pub fn samples_with_history(current: &[Fixed], history: &[Vec<Fixed>], cap: u32) -> Vec<Fixed> {
-	let keep = usize::try_from(cap).unwrap_or(usize::MAX);
-	let mut blocks = vec![current[current.len().saturating_sub(keep)..].to_vec()];
-	blocks.extend(history.iter().cloned());
-	scores::score_samples(&blocks, cap)
+	allora_synthesis::epoch::samples_with_history(current, history, cap)
 }
 
-/// Instant fractions over the actors that have a score.
-fn worker_fractions(
-	scores_by_actor: &[Option<Fixed>],
-	history: &[Vec<Fixed>],
-	cap: u32,
-	p: Fixed,
-	c: Fixed,
-	epsilon: Fixed,
-) -> Vec<Option<Fixed>> {
-	let positions = present(scores_by_actor);
-	let values: Vec<Fixed> = scores_by_actor.iter().flatten().copied().collect();
-	let samples = samples_with_history(&values, history, cap);
-	let fractions = scores::worker_reward_fractions(&values, &samples, p, c, epsilon);
-	let mut out = vec![None; scores_by_actor.len()];
-	for (i, f) in positions.iter().zip(fractions.iter()) {
-		out[*i] = Some(*f);
-	}
-	out
-}
-
-/// Smoothed fractions over the actors that have an instant fraction: (EMA, normalised).
-fn smooth(
-	instant: &[Option<Fixed>],
-	previous: &[Option<Fixed>],
-	alpha: Fixed,
-) -> (Vec<Fixed>, Vec<Option<Fixed>>) {
-	let positions = present(instant);
-	let values: Vec<Fixed> = instant.iter().flatten().copied().collect();
-	let prev: Vec<Option<Fixed>> = positions.iter().map(|i| get(previous, *i)).collect();
-	let s = rewards::smooth_fractions(&values, &prev, alpha);
-	let mut normalised = vec![None; instant.len()];
-	for (i, v) in positions.iter().zip(s.normalised.iter()) {
-		normalised[*i] = Some(*v);
-	}
-	(s.ema, normalised)
-}
-
-/// A task total split by the present fractions.
-fn split_role(total: u128, fractions: &[Option<Fixed>]) -> Result<Vec<Option<u128>>, MathError> {
-	let positions = present(fractions);
-	let values: Vec<Fixed> = fractions.iter().flatten().copied().collect();
-	let parts = rewards::actor_rewards(total, &values)?;
-	let mut out = vec![None; fractions.len()];
-	for (i, v) in positions.iter().zip(parts.iter()) {
-		out[*i] = Some(*v);
-	}
-	Ok(out)
-}
-
-/// One full epoch through the library, in the chain's order (spec sections 3 - 5).
+/// One full epoch through the library, in the chain's order (spec sections 3 - 5): the
+/// worker-window half (synthesis, confidence interval), then the reputer-nonce half.
 pub fn run_epoch(e: &Epoch, p: &Params) -> Result<Outcome, MathError> {
 	let input = SynthesisInput {
 		inferences: &e.inferences,
@@ -427,78 +366,46 @@ pub fn run_epoch(e: &Epoch, p: &Params) -> Result<Outcome, MathError> {
 	};
 	let synthesis = network_inferences(&input, &p.synthesis)?;
 	let confidence = confidence_interval(&e.inferences, &synthesis);
-	let losses = network_losses(&e.bundles, &e.stakes)?;
-	let regrets = update_regrets(&e.regrets, &losses, p.synthesis.alpha_regret);
-	let raw_inferer_scores = scores::inferer_scores(&losses);
-	let raw_forecaster_scores = scores::forecaster_scores(&losses);
-	let inferer_scores: Vec<Option<Fixed>> =
-		(0..e.n).map(|j| get(&raw_inferer_scores, j)).collect();
-	let forecaster_scores: Vec<Option<Fixed>> =
-		(0..e.m).map(|k| get(&raw_forecaster_scores, k)).collect();
-	let matrix = LossMatrix::from_bundles(&e.bundles, e.n, e.m);
-	let consensus = listening_coefficients(&matrix, &e.stakes, &e.coefficients, &p.consensus)?;
-	let rw = &p.rewards;
-	let reputer_fractions: Vec<Option<Fixed>> =
-		scores::reputer_reward_fractions(&e.stakes, &consensus.scores, rw.p_reward_reputer)?
-			.into_iter()
-			.map(Some)
-			.collect();
-	let cap = rw.max_samples_to_scale_scores;
-	let inferer_fractions = worker_fractions(
-		&inferer_scores,
-		&e.inferer_history,
-		cap,
-		rw.p_reward_inference,
-		rw.c_reward_inference,
-		rw.epsilon_topic,
-	);
-	let forecaster_fractions = worker_fractions(
-		&forecaster_scores,
-		&e.forecaster_history,
-		cap,
-		rw.p_reward_forecast,
-		rw.c_reward_forecast,
-		rw.epsilon_topic,
-	);
-	let alpha = rw.task_reward_alpha;
-	let (ema_inferer, smooth_inferer) = smooth(&inferer_fractions, &e.smooth_inferer, alpha);
-	let (ema_forecaster, smooth_forecaster) =
-		smooth(&forecaster_fractions, &e.smooth_forecaster, alpha);
-	let (ema_reputer, smooth_reputer) = smooth(&reputer_fractions, &e.smooth_reputer, alpha);
-	let entropy_f = rewards::modified_entropy(&ema_inferer, rw.beta_entropy);
-	let entropy_g = rewards::forecaster_entropy(&ema_forecaster, e.n, rw.beta_entropy);
-	let entropy_h = rewards::modified_entropy(&ema_reputer, rw.beta_entropy);
-	let task_score = rewards::forecasting_task_score(losses.naive, losses.combined);
-	let scored: Vec<Fixed> = inferer_scores.iter().flatten().copied().collect();
-	let utility = rewards::forecaster_utility(task_score, &scored, e.previous_ratio, alpha);
-	let task_fractions =
-		rewards::task_reward_fractions(entropy_f, entropy_g, entropy_h, utility.chi)?;
-	let task_rewards = rewards::task_rewards(e.topic_reward, &task_fractions)?;
-	let inferer_rewards = split_role(task_rewards.inferers, &inferer_fractions)?;
-	let forecaster_rewards = split_role(task_rewards.forecasters, &forecaster_fractions)?;
-	let reputer_rewards = split_role(task_rewards.reputers, &reputer_fractions)?;
+	let s = score_epoch(
+		&ScoringInput {
+			inferers: e.n,
+			forecasters: e.m,
+			bundles: &e.bundles,
+			stakes: &e.stakes,
+			coefficients: &e.coefficients,
+			regrets: &e.regrets,
+			smooth_inferer: &e.smooth_inferer,
+			smooth_forecaster: &e.smooth_forecaster,
+			smooth_reputer: &e.smooth_reputer,
+			previous_ratio: e.previous_ratio,
+			inferer_history: &e.inferer_history,
+			forecaster_history: &e.forecaster_history,
+			topic_reward: e.topic_reward,
+		},
+		p,
+	)?;
 	Ok(Outcome {
 		synthesis,
 		confidence,
-		losses,
-		regrets,
-		inferer_scores,
-		forecaster_scores,
-		consensus,
-		reputer_fractions,
-		inferer_fractions,
-		forecaster_fractions,
-		smooth_inferer,
-		smooth_forecaster,
-		smooth_reputer,
-		entropies: [entropy_f, entropy_g, entropy_h],
-		task_score,
-		utility,
-		task_fractions,
-		task_rewards,
-		inferer_rewards,
-		forecaster_rewards,
-		reputer_rewards,
+		losses: s.losses,
+		regrets: s.regrets,
+		inferer_scores: s.inferer_scores,
+		forecaster_scores: s.forecaster_scores,
+		consensus: s.consensus,
+		reputer_fractions: s.reputer_fractions,
+		inferer_fractions: s.inferer_fractions,
+		forecaster_fractions: s.forecaster_fractions,
+		smooth_inferer: s.smooth_inferer,
+		smooth_forecaster: s.smooth_forecaster,
+		smooth_reputer: s.smooth_reputer,
+		entropies: s.entropies,
+		task_score: s.task_score,
+		utility: s.utility,
+		task_fractions: s.task_fractions,
+		task_rewards: s.task_rewards,
+		inferer_rewards: s.inferer_rewards,
+		forecaster_rewards: s.forecaster_rewards,
+		reputer_rewards: s.reputer_rewards,
 	})
 }
 
