@@ -4,15 +4,17 @@
 //!
 //! Blocks are driven by hand. Each block clears the events, sets the block number and runs the
 //! `on_initialize` hooks of the protocol pallets in the runtime's order (Reputers, Topics,
-//! Workers). `AllPalletsWithSystem::on_initialize` is not used: the other pallets' hooks
+//! Workers, Emissions, Synthesis). `AllPalletsWithSystem::on_initialize` is not used: the other pallets' hooks
 //! (parachain system, aura, session, collator selection, message queue) expect the parachain
 //! inherent, slot digests and an unbroken chain, none of which this story has (it even jumps
 //! 302,400 blocks ahead), and the protocol pallets read none of their state.
 //!
-//! There is no synthesis pallet yet, so the test does its part where the protocol needs it:
-//! when a worker window closes it takes the submissions and fulfils the worker nonce (which is
-//! what creates the reputer nonce), and when a reputer window closes it takes the loss bundles
-//! and fulfils the reputer nonce.
+//! The synthesis pallet does its part in the same hooks: when a worker window closes it stores
+//! the network inference and fulfils the worker nonce (which creates the reputer nonce); when a
+//! reputer window closes it scores the epoch and fulfils the reputer nonce. The emission
+//! schedule is switched off (a maximum monthly yield of 0) so that stakes and the treasury move
+//! only by what this story does; the e2e suite and the synthesis pallet's simulation cover
+//! paid rewards.
 //!
 //! The pallets' `do_try_state` is compiled only for `test` or `try-runtime`, and an integration
 //! test of the runtime is neither: it runs only with `--features try-runtime`. The invariants
@@ -21,10 +23,10 @@
 #![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing, clippy::unwrap_used)]
 
 use allora_runtime::{
-	genesis::{get_preset, ECOSYSTEM, NETWORK_EMISSIONS, REMOVE_STAKE_DELAY},
-	AccountId, Balance, Balances, BlockNumber, Reputers, Runtime, RuntimeCall, RuntimeEvent,
-	RuntimeGenesisConfig, RuntimeHoldReason, RuntimeOrigin, System, Topics, Workers, ALLO, DAYS,
-	EXISTENTIAL_DEPOSIT,
+	genesis::{get_preset, PROTOCOL_TREASURY, REMOVE_STAKE_DELAY},
+	AccountId, Balance, Balances, BlockNumber, Emissions, Reputers, Runtime, RuntimeCall,
+	RuntimeEvent, RuntimeGenesisConfig, RuntimeHoldReason, RuntimeOrigin, Synthesis, System,
+	Topics, Workers, ALLO, DAYS, EXISTENTIAL_DEPOSIT,
 };
 use allora_synthesis::Fixed;
 use pallet_reputers::{
@@ -124,8 +126,19 @@ fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
 	}
 }
 
-/// The state of the `development` preset, built exactly as a node builds genesis.
+/// The `development` preset with the emission schedule switched off (see the module docs).
 fn development_chain() -> TestExternalities {
+	let mut chain = development_preset_chain();
+	chain.execute_with(|| {
+		pallet_emissions::Params::<Runtime>::mutate(|p| {
+			p.maximum_monthly_percentage_yield = Fixed::ZERO;
+		});
+	});
+	chain
+}
+
+/// The state of the `development` preset, built exactly as a node builds genesis.
+fn development_preset_chain() -> TestExternalities {
 	let preset = get_preset(&PresetId::from(DEV_RUNTIME_PRESET)).expect("the development preset");
 	let patch: serde_json::Value = serde_json::from_slice(&preset).unwrap();
 	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
@@ -149,6 +162,8 @@ fn start_block(n: BlockNumber) {
 	<Reputers as Hooks<BlockNumber>>::on_initialize(n);
 	<Topics as Hooks<BlockNumber>>::on_initialize(n);
 	<Workers as Hooks<BlockNumber>>::on_initialize(n);
+	<Emissions as Hooks<BlockNumber>>::on_initialize(n);
+	<Synthesis as Hooks<BlockNumber>>::on_initialize(n);
 }
 
 /// Starts block `n` after a jump of the block number: only the stake-removal queue runs (the
@@ -377,7 +392,7 @@ fn create_stake_and_activate_a_topic(a: &Accounts) -> (u64, Balance) {
 	assert!(reputer_params.required_minimum_stake > 0, "Ferdie's rejection needs a minimum");
 	assert!(reputer_params.required_minimum_stake <= STAKE);
 	// One ecosystem account collects every protocol fee.
-	let ecosystem_account: AccountId = ECOSYSTEM.into_account_truncating();
+	let ecosystem_account: AccountId = PROTOCOL_TREASURY.into_account_truncating();
 	assert_eq!(ecosystem(), ecosystem_account);
 	assert_eq!(<Runtime as pallet_workers::Config>::EcosystemAccount::get(), ecosystem_account);
 	assert_eq!(<Runtime as pallet_reputers::Config>::EcosystemAccount::get(), ecosystem_account);
@@ -572,35 +587,35 @@ fn last_block_of_a_worker_window(a: &Accounts, topic: u64, nonce: BlockNumber) -
 	pallet_workers::Params::<Runtime>::get().data_sending_fee
 }
 
-/// The window of worker nonce `nonce` has closed: a late submission is refused. Then the
-/// synthesis stand-in takes the submissions and fulfils the nonce, which creates reputer nonce
-/// `nonce`; its ground truth is not known yet, so losses for it are refused.
+/// The window of worker nonce `nonce` has closed in this block: the synthesis has taken the
+/// submissions, stored the network inference and fulfilled the nonce, which creates reputer
+/// nonce `nonce`; a late submission is refused, and so are losses before the ground truth.
 fn worker_window_closed(a: &Accounts, topic: u64, nonce: BlockNumber) {
-	assert_eq!(Topics::unfulfilled_worker_nonces(topic), [nonce]);
-	assert_noop!(
-		submit(&a.bob, topic, nonce, bob_inference(nonce), None),
-		WorkersError::WindowClosed
-	);
+	assert!(!Topics::unfulfilled_worker_nonces(topic).contains(&nonce));
+	System::assert_has_event(TopicsEvent::WorkerNonceFulfilled { topic, nonce }.into());
+	assert!(submit(&a.bob, topic, nonce, bob_inference(nonce), None).is_err());
+	assert_eq!(Workers::submission_count(topic, nonce), pallet_workers::SubmissionCount::default());
 
+	let (stored_at, combined) = Synthesis::latest_inference(topic).expect("a stored inference");
+	assert_eq!(stored_at, nonce);
+	let bundle = Synthesis::inference_bundle(topic, nonce).expect("the bundle of the nonce");
+	assert_eq!(bundle.combined, combined);
 	assert_eq!(
-		Workers::submission_count(topic, nonce),
-		pallet_workers::SubmissionCount { inferences: 2, forecasts: 1 }
-	);
-	let (inferences, forecasts) = Workers::take_submissions(topic, nonce);
-	assert_eq!(
-		inferences,
+		bundle.inferers.into_inner(),
 		by_account(vec![
 			(a.bob.clone(), bob_inference(nonce)),
 			(a.eve.clone(), eve_inference(nonce)),
 		])
 	);
-	assert_eq!(forecasts.len(), 1);
-	assert_eq!(forecasts[0].0, a.eve);
-	assert_eq!(forecasts[0].1, [(a.bob.clone(), eve_forecast_of_bob())]);
-	assert_eq!(Workers::submission_count(topic, nonce), pallet_workers::SubmissionCount::default());
+	// Eve's forecast implies an inference once a network loss is known (spec §2.5): from the
+	// first epoch whose reputer nonce closed before this window did.
+	if pallet_synthesis::LatestNetworkLoss::<Runtime>::contains_key(topic) {
+		assert_eq!(bundle.forecast_implied.len(), 1);
+		assert_eq!(bundle.forecast_implied[0].0, a.eve);
+	} else {
+		assert!(bundle.forecast_implied.is_empty());
+	}
 
-	assert_ok!(Topics::fulfil_worker_nonce(topic, nonce));
-	System::assert_has_event(TopicsEvent::WorkerNonceFulfilled { topic, nonce }.into());
 	assert!(Topics::unfulfilled_reputer_nonces(topic).contains(&nonce));
 	assert_noop!(submit_losses(a, &a.charlie, topic, nonce), ReputersError::UnknownNonce);
 }
@@ -618,23 +633,27 @@ fn reputer_window_opened(a: &Accounts, topic: u64, nonce: BlockNumber) -> Balanc
 	pallet_reputers::Params::<Runtime>::get().data_sending_fee
 }
 
-/// The reputer window of `nonce` has closed: late losses are refused. Then the synthesis
-/// stand-in takes Charlie's bundle (with his authority stake now) and fulfils the nonce.
+/// The reputer window of `nonce` has closed in this block: the synthesis has taken Charlie's
+/// bundle, scored the epoch (with no emission, nothing to pay) and fulfilled the nonce.
 fn reputer_window_closed(a: &Accounts, topic: u64, nonce: BlockNumber) {
-	assert!(Topics::unfulfilled_reputer_nonces(topic).contains(&nonce));
-	assert_noop!(submit_losses(a, &a.charlie, topic, nonce), ReputersError::WindowClosed);
-
-	let taken = Reputers::take_loss_bundles(topic, nonce);
-	assert_eq!(taken.len(), 1);
-	assert_eq!(taken[0].reputer, a.charlie);
-	assert_eq!(taken[0].stake, STAKE + DELEGATION);
-	assert_eq!(taken[0].bundle.combined_value, combined_loss());
-	assert_eq!(taken[0].bundle.inferer_values.len(), 2);
-	assert_eq!(taken[0].bundle.one_out_inferer_forecaster_values.len(), 1);
-	assert_eq!(Reputers::loss_bundle_count(topic, nonce), 0);
-
-	assert_ok!(Topics::fulfil_reputer_nonce(topic, nonce));
+	assert!(!Topics::unfulfilled_reputer_nonces(topic).contains(&nonce));
 	System::assert_has_event(TopicsEvent::ReputerNonceFulfilled { topic, nonce }.into());
+	assert!(submit_losses(a, &a.charlie, topic, nonce).is_err());
+	assert_eq!(Reputers::loss_bundle_count(topic, nonce), 0);
+	assert!(
+		System::events().iter().any(|record| matches!(
+			&record.event,
+			RuntimeEvent::Synthesis(pallet_synthesis::Event::EpochScored { topic: t, nonce: n, .. })
+				if *t == topic && *n == nonce
+		)),
+		"the epoch of {nonce} is scored"
+	);
+	let (inferers, _, reputers) = Synthesis::active_sets(topic);
+	let mut workers = vec![a.bob.clone(), a.eve.clone()];
+	workers.sort();
+	assert_eq!(inferers, workers);
+	assert_eq!(reputers, core::slice::from_ref(&a.charlie));
+	assert!(Synthesis::actor_scores(topic, a.bob.clone())[0].is_some(), "Bob has an inferer score");
 }
 
 /// Steps 4–5: blocks 2 to `LAST_BLOCK`, one by one. Every block emits exactly the schedule
@@ -791,12 +810,12 @@ fn charlie_unstakes_after_the_delay(a: &Accounts, topic: u64) {
 	assert_eq!(held(HoldReason::DelegatorStake, &a.dave), DELEGATION);
 }
 
-/// Step 6, second half: a reward for Charlie's delegators, paid from the network-emissions
-/// reserve (where a rewards pallet would pay it from), is claimed by Dave, Charlie's only
-/// delegator. Returns what Dave received.
+/// Step 6, second half: a reward for Charlie's delegators (deposited by Alice, as the
+/// emissions pallet deposits the delegators' part of a reputer reward) is claimed by Dave,
+/// Charlie's only delegator. Returns what Dave received.
 fn dave_claims_his_delegator_reward(a: &Accounts, topic: u64) -> Balance {
-	let source: AccountId = NETWORK_EMISSIONS.into_account_truncating();
-	assert!(free(&source) > DELEGATOR_REWARD + EXISTENTIAL_DEPOSIT, "genesis funds the reserve");
+	let source = a.alice.clone();
+	assert!(free(&source) > DELEGATOR_REWARD + EXISTENTIAL_DEPOSIT);
 	let rewards_account = Reputers::rewards_account();
 	assert_eq!(free(&rewards_account), 0);
 
