@@ -135,7 +135,8 @@ impl pallet_synthesis::BenchmarkHelper<AccountId, Balance, BlockNumber> for Prot
 		for report in reports {
 			let minimum = pallet_reputers::Params::<Runtime>::get().required_minimum_stake;
 			let stake = report.stake.max(minimum);
-			Balances::set_balance(&report.reputer, stake.saturating_mul(2));
+			// The stake, plus room for the registration fee and the existential deposit.
+			Balances::set_balance(&report.reputer, stake.saturating_add(1_000 * ALLO));
 			let staked =
 				Reputers::register(RuntimeOrigin::signed(report.reputer.clone()), topic).and_then(
 					|_| Reputers::add_stake(RuntimeOrigin::signed(report.reputer.clone()), topic, stake),

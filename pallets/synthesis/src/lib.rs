@@ -12,6 +12,8 @@ mod mock;
 mod params;
 mod queue;
 mod regrets;
+#[cfg(test)]
+mod replay;
 mod scoring;
 #[cfg(test)]
 mod tests;

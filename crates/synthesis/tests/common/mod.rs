@@ -6,12 +6,10 @@
 //! `random_epoch` draw for draw, so keep the three in step.
 #![allow(dead_code)]
 
-use allora_synthesis::consensus::ReputerConsensus;
-use allora_synthesis::rewards::{ForecasterUtility, TaskFractions, TaskRewards};
 use allora_synthesis::synthesis::{
 	confidence_interval, network_inferences, NetworkInferences, RegretStore, SynthesisInput,
 };
-use allora_synthesis::{score_epoch, Fixed, MathError, Params, ScoringInput, ValueBundle};
+use allora_synthesis::{score_epoch, Fixed, MathError, Params, Scoring, ScoringInput, ValueBundle};
 
 /// 10^18: base units per whole token.
 pub const UNIT: u128 = 1_000_000_000_000_000_000;
@@ -313,31 +311,20 @@ pub fn random_epoch(seed: u64, n: usize, m: usize, r: usize, knobs: &Knobs) -> E
 	}
 }
 
-/// Everything one epoch produces.
+/// Everything one epoch produces: the worker-window half, and the crate's scoring (its
+/// fields read through `Deref`, e.g. `outcome.losses`).
 #[derive(Debug, Clone)]
 pub struct Outcome {
 	pub synthesis: NetworkInferences,
 	pub confidence: Option<Vec<Fixed>>,
-	pub losses: ValueBundle,
-	pub regrets: RegretStore,
-	pub inferer_scores: Vec<Option<Fixed>>,
-	pub forecaster_scores: Vec<Option<Fixed>>,
-	pub consensus: ReputerConsensus,
-	pub reputer_fractions: Vec<Option<Fixed>>,
-	pub inferer_fractions: Vec<Option<Fixed>>,
-	pub forecaster_fractions: Vec<Option<Fixed>>,
-	pub smooth_inferer: Vec<Option<Fixed>>,
-	pub smooth_forecaster: Vec<Option<Fixed>>,
-	pub smooth_reputer: Vec<Option<Fixed>>,
-	/// F, G, H.
-	pub entropies: [Fixed; 3],
-	pub task_score: Fixed,
-	pub utility: ForecasterUtility,
-	pub task_fractions: TaskFractions,
-	pub task_rewards: TaskRewards,
-	pub inferer_rewards: Vec<Option<u128>>,
-	pub forecaster_rewards: Vec<Option<u128>>,
-	pub reputer_rewards: Vec<Option<u128>>,
+	pub scoring: Scoring,
+}
+
+impl std::ops::Deref for Outcome {
+	type Target = Scoring;
+	fn deref(&self) -> &Scoring {
+		&self.scoring
+	}
 }
 
 /// Entry `i` (`None` when absent or out of range).
@@ -366,7 +353,7 @@ pub fn run_epoch(e: &Epoch, p: &Params) -> Result<Outcome, MathError> {
 	};
 	let synthesis = network_inferences(&input, &p.synthesis)?;
 	let confidence = confidence_interval(&e.inferences, &synthesis);
-	let s = score_epoch(
+	let scoring = score_epoch(
 		&ScoringInput {
 			inferers: e.n,
 			forecasters: e.m,
@@ -384,30 +371,9 @@ pub fn run_epoch(e: &Epoch, p: &Params) -> Result<Outcome, MathError> {
 		},
 		p,
 	)?;
-	Ok(Outcome {
-		synthesis,
-		confidence,
-		losses: s.losses,
-		regrets: s.regrets,
-		inferer_scores: s.inferer_scores,
-		forecaster_scores: s.forecaster_scores,
-		consensus: s.consensus,
-		reputer_fractions: s.reputer_fractions,
-		inferer_fractions: s.inferer_fractions,
-		forecaster_fractions: s.forecaster_fractions,
-		smooth_inferer: s.smooth_inferer,
-		smooth_forecaster: s.smooth_forecaster,
-		smooth_reputer: s.smooth_reputer,
-		entropies: s.entropies,
-		task_score: s.task_score,
-		utility: s.utility,
-		task_fractions: s.task_fractions,
-		task_rewards: s.task_rewards,
-		inferer_rewards: s.inferer_rewards,
-		forecaster_rewards: s.forecaster_rewards,
-		reputer_rewards: s.reputer_rewards,
-	})
+	Ok(Outcome { synthesis, confidence, scoring })
 }
+
 
 /// The sum of the present parts, `None` on overflow.
 pub fn total(parts: &[Option<u128>]) -> Option<u128> {
