@@ -8,11 +8,11 @@ use crate::{
 	System, Topics, ALLO,
 };
 use alloc::vec::Vec;
+use allora_primitives::TopicId;
 use allora_primitives::{LossReport, Submissions, WorkerValues};
-use frame_support::BoundedVec;
 use codec::Encode;
 use frame_support::traits::fungible::Mutate;
-use allora_primitives::TopicId;
+use frame_support::BoundedVec;
 use polkadot_sdk::*;
 
 frame_benchmarking::define_benchmarks!(
@@ -91,7 +91,9 @@ impl pallet_emissions::BenchmarkHelper<AccountId> for ProtocolBenchmarkHelper {
 /// Puts a nonce's submissions and loss reports in the workers' and reputers' storage exactly
 /// as their calls leave them (registration and fees are not what these benchmarks measure),
 /// and moves the chain past the windows.
-impl pallet_synthesis::BenchmarkHelper<AccountId, Balance, BlockNumber> for ProtocolBenchmarkHelper {
+impl pallet_synthesis::BenchmarkHelper<AccountId, Balance, BlockNumber>
+	for ProtocolBenchmarkHelper
+{
 	fn topic() -> TopicId {
 		Topics::benchmark_topic(benchmark_creator())
 	}
@@ -137,14 +139,18 @@ impl pallet_synthesis::BenchmarkHelper<AccountId, Balance, BlockNumber> for Prot
 			let stake = report.stake.max(minimum);
 			// The stake, plus room for the registration fee and the existential deposit.
 			Balances::set_balance(&report.reputer, stake.saturating_add(1_000 * ALLO));
-			let staked =
-				Reputers::register(RuntimeOrigin::signed(report.reputer.clone()), topic).and_then(
-					|_| Reputers::add_stake(RuntimeOrigin::signed(report.reputer.clone()), topic, stake),
-				);
+			let staked = Reputers::register(RuntimeOrigin::signed(report.reputer.clone()), topic)
+				.and_then(|_| {
+					Reputers::add_stake(RuntimeOrigin::signed(report.reputer.clone()), topic, stake)
+				});
 			if let Err(e) = staked {
 				log::error!("benchmark reputer not staked: {e:?}");
 			}
-			pallet_reputers::LossBundles::<Runtime>::insert(key, &report.reputer, loss_bundle(&report));
+			pallet_reputers::LossBundles::<Runtime>::insert(
+				key,
+				&report.reputer,
+				loss_bundle(&report),
+			);
 		}
 		pallet_reputers::LossBundleCount::<Runtime>::insert(key, count);
 		if let Some(topic_data) = pallet_topics::Topics::<Runtime>::get(topic) {
@@ -156,14 +162,15 @@ impl pallet_synthesis::BenchmarkHelper<AccountId, Balance, BlockNumber> for Prot
 fn worker_values(values: &WorkerValues<AccountId>) -> Vec<pallet_reputers::WorkerValue<AccountId>> {
 	values
 		.iter()
-		.map(|(worker, value)| pallet_reputers::WorkerValue { worker: worker.clone(), value: *value })
+		.map(|(worker, value)| pallet_reputers::WorkerValue {
+			worker: worker.clone(),
+			value: *value,
+		})
 		.collect()
 }
 
 /// A report in the reputers pallet's stored form.
-fn loss_bundle(
-	report: &LossReport<AccountId, Balance>,
-) -> pallet_reputers::LossBundleOf<Runtime> {
+fn loss_bundle(report: &LossReport<AccountId, Balance>) -> pallet_reputers::LossBundleOf<Runtime> {
 	let groups: Vec<_> = report
 		.one_out_inferer_forecasters
 		.iter()

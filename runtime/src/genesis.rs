@@ -6,10 +6,9 @@
 
 use crate::{
 	AccountId, Balance, BalancesConfig, BlockNumber, CollatorSelectionConfig, EmissionsConfig,
-	ParachainInfoConfig,
-	PolkadotXcmConfig, ReputersConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys,
-	SudoConfig, TopicsConfig, VestingConfig, ALLO, DAYS, DEV_PARA_ID, EXISTENTIAL_DEPOSIT, MONTHS,
-	TOTAL_SUPPLY,
+	ParachainInfoConfig, PolkadotXcmConfig, ReputersConfig, RuntimeGenesisConfig, SessionConfig,
+	SessionKeys, SudoConfig, TopicsConfig, VestingConfig, ALLO, DAYS, DEV_PARA_ID,
+	EXISTENTIAL_DEPOSIT, MONTHS, TOTAL_SUPPLY,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::{build_struct_json_patch, PalletId};

@@ -6,8 +6,8 @@
 use crate::*;
 use alloc::vec::Vec;
 use allora_primitives::{LossReport, LossSource, ReputerRewards, StakeInterface, WorkerValues};
-use frame::prelude::{BlockNumberFor, Get};
 use frame::prelude::DispatchResult;
+use frame::prelude::{BlockNumberFor, Get};
 
 impl<T: Config> StakeInterface<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	fn reputer_authority(topic: TopicId, reputer: &T::AccountId) -> BalanceOf<T> {

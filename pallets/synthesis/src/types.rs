@@ -227,7 +227,8 @@ pub struct InferenceBundle<
 	/// Per forecaster k, its implied inference recomputed without each inferer j' its
 	/// forecast names (spec §3.6 step 1): what reputers need for the one-out
 	/// inferer-forecaster losses. For an inferer it does not name it equals I_ik.
-	pub one_out_inferer_forecasters: BoundedVec<OneOutGroup<AccountId, MaxInferers>, MaxForecasters>,
+	pub one_out_inferer_forecasters:
+		BoundedVec<OneOutGroup<AccountId, MaxInferers>, MaxForecasters>,
 	/// The weighted percentiles 2.28, 15.87, 50, 84.13, 97.72 % of the inferences and
 	/// forecast-implied inferences (spec §3.10); empty in the degenerate cases of §3.9.
 	pub confidence_interval: BoundedVec<Fixed, ConfidencePoints>,

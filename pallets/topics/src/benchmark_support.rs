@@ -2,7 +2,9 @@
 //! reputer nonces open at the current block. Compiled only with `runtime-benchmarks`.
 
 use crate::{
-	pallet::{Config, NextTopicId, Pallet, Topics, UnfulfilledReputerNonces, UnfulfilledWorkerNonces},
+	pallet::{
+		Config, NextTopicId, Pallet, Topics, UnfulfilledReputerNonces, UnfulfilledWorkerNonces,
+	},
 	types::{Topic, TopicParams},
 };
 use allora_primitives::TopicId;

@@ -12,11 +12,9 @@ use allora_primitives::TopicId;
 use allora_synthesis::Fixed;
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
-	frame_support::{
-		traits::{
-			fungible::{Inspect, Mutate},
-			EnsureOrigin, Get, Hooks,
-		},
+	frame_support::traits::{
+		fungible::{Inspect, Mutate},
+		EnsureOrigin, Get, Hooks,
 	},
 	frame_system::{pallet_prelude::BlockNumberFor, Pallet as System, RawOrigin},
 	sp_runtime::traits::Saturating,

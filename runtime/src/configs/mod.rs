@@ -133,10 +133,8 @@ impl pallet_balances::Config for Runtime {
 	type Balance = Balance;
 	// Dust of reaped accounts goes to the protocol treasury instead of being burned, so total
 	// issuance only changes by what the protocol mints (checked by pallet-emissions).
-	type DustRemoval = frame_support::traits::tokens::imbalance::ResolveTo<
-		protocol::EcosystemAccount,
-		Balances,
-	>;
+	type DustRemoval =
+		frame_support::traits::tokens::imbalance::ResolveTo<protocol::EcosystemAccount, Balances>;
 	type ExistentialDeposit = ExistentialDeposit;
 	type AccountStore = System;
 	type ReserveIdentifier = [u8; 8];

@@ -374,7 +374,6 @@ pub fn run_epoch(e: &Epoch, p: &Params) -> Result<Outcome, MathError> {
 	Ok(Outcome { synthesis, confidence, scoring })
 }
 
-
 /// The sum of the present parts, `None` on overflow.
 pub fn total(parts: &[Option<u128>]) -> Option<u128> {
 	parts.iter().flatten().try_fold(0u128, |a, b| a.checked_add(*b))
