@@ -22,30 +22,24 @@
 
 #![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing, clippy::unwrap_used)]
 
+mod common;
+
 use allora_runtime::{
-	genesis::{get_preset, PROTOCOL_TREASURY, REMOVE_STAKE_DELAY},
-	AccountId, Balance, Balances, BlockNumber, Emissions, Reputers, Runtime, RuntimeCall,
-	RuntimeEvent, RuntimeGenesisConfig, RuntimeHoldReason, RuntimeOrigin, Synthesis, System,
+	genesis::{PROTOCOL_TREASURY, REMOVE_STAKE_DELAY},
+	AccountId, Balance, Balances, BlockNumber, Reputers, Runtime, RuntimeEvent, Synthesis, System,
 	Topics, Workers, ALLO, DAYS, EXISTENTIAL_DEPOSIT,
 };
 use allora_synthesis::Fixed;
+use common::{development_preset_chain, dispatch, free, held, start_block};
 use pallet_reputers::{
 	HoldReason, LossBundleSubmission, OneOutInfererForecasterSubmission, WorkerValue,
 };
 use pallet_workers::ForecastElement;
 use polkadot_sdk::{
-	frame_support::{
-		assert_noop, assert_ok,
-		traits::{fungible::InspectHold, Hooks},
-		BoundedVec,
-	},
-	sp_genesis_builder::{PresetId, DEV_RUNTIME_PRESET},
+	frame_support::{assert_noop, assert_ok, traits::Hooks, BoundedVec},
 	sp_io::TestExternalities,
 	sp_keyring::Sr25519Keyring,
-	sp_runtime::{
-		traits::{AccountIdConversion, Dispatchable},
-		DispatchResult,
-	},
+	sp_runtime::{traits::AccountIdConversion, DispatchResult},
 };
 
 type TopicsEvent = pallet_topics::Event<Runtime>;
@@ -114,18 +108,6 @@ impl Accounts {
 
 // ----- the chain ---------------------------------------------------------------------------
 
-/// Merges a preset's patch into the default genesis config, as the node does.
-fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
-	match (base, patch) {
-		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
-			for (key, value) in patch {
-				merge(base.entry(key).or_insert(serde_json::Value::Null), value);
-			}
-		}
-		(base, patch) => *base = patch,
-	}
-}
-
 /// The `development` preset with the emission schedule switched off (see the module docs).
 fn development_chain() -> TestExternalities {
 	let mut chain = development_preset_chain();
@@ -137,57 +119,12 @@ fn development_chain() -> TestExternalities {
 	chain
 }
 
-/// The state of the `development` preset, built exactly as a node builds genesis.
-fn development_preset_chain() -> TestExternalities {
-	let preset = get_preset(&PresetId::from(DEV_RUNTIME_PRESET)).expect("the development preset");
-	let patch: serde_json::Value = serde_json::from_slice(&preset).unwrap();
-	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
-	merge(&mut config, patch);
-	let json = serde_json::to_vec(&config).unwrap();
-	let mut ext = TestExternalities::default();
-	ext.execute_with(|| {
-		polkadot_sdk::frame_support::genesis_builder_helper::build_state::<RuntimeGenesisConfig>(
-			json,
-		)
-		.unwrap();
-	});
-	ext
-}
-
-/// Starts block `n` as far as the protocol is concerned: fresh events, the block number, and
-/// the `on_initialize` hooks of the protocol pallets in the runtime's order.
-fn start_block(n: BlockNumber) {
-	System::reset_events();
-	System::set_block_number(n);
-	<Reputers as Hooks<BlockNumber>>::on_initialize(n);
-	<Topics as Hooks<BlockNumber>>::on_initialize(n);
-	<Workers as Hooks<BlockNumber>>::on_initialize(n);
-	<Emissions as Hooks<BlockNumber>>::on_initialize(n);
-	<Synthesis as Hooks<BlockNumber>>::on_initialize(n);
-}
-
 /// Starts block `n` after a jump of the block number: only the stake-removal queue runs (the
 /// topic's agenda is not driven across the jump; its story has ended).
 fn start_block_after_the_jump(n: BlockNumber) {
 	System::reset_events();
 	System::set_block_number(n);
 	<Reputers as Hooks<BlockNumber>>::on_initialize(n);
-}
-
-/// Dispatches `call` as a signed extrinsic of `who` would, without its transaction fee.
-fn dispatch(who: &AccountId, call: impl Into<RuntimeCall>) -> DispatchResult {
-	let call: RuntimeCall = call.into();
-	call.dispatch(RuntimeOrigin::signed(who.clone())).map(|_| ()).map_err(|e| e.error)
-}
-
-// ----- reading the chain -------------------------------------------------------------------
-
-fn free(who: &AccountId) -> Balance {
-	Balances::free_balance(who)
-}
-
-fn held(reason: HoldReason, who: &AccountId) -> Balance {
-	<Balances as InspectHold<AccountId>>::balance_on_hold(&RuntimeHoldReason::from(reason), who)
 }
 
 /// Where every protocol fee goes.

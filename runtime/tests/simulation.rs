@@ -26,31 +26,24 @@
 
 #![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing, clippy::unwrap_used)]
 
+mod common;
+
 use allora_runtime::{
-	genesis::{get_preset, NETWORK_EMISSIONS},
-	AccountId, Balance, Balances, BlockNumber, Emissions, Reputers, Runtime, RuntimeCall,
-	RuntimeEvent, RuntimeGenesisConfig, RuntimeHoldReason, RuntimeOrigin, Synthesis, System,
-	Topics, Workers, ALLO,
+	genesis::NETWORK_EMISSIONS, AccountId, Balance, Balances, BlockNumber, Reputers, Runtime,
+	RuntimeEvent, Synthesis, System, Topics, ALLO,
 };
 use allora_synthesis::Fixed;
+use common::{development_preset_chain, dispatch, free, held, start_block};
 use pallet_reputers::{
 	HoldReason, LossBundleSubmission, OneOutInfererForecasterSubmission, WorkerValue,
 };
 use pallet_synthesis::InferenceBundleOf;
 use pallet_workers::{ForecastElement, ForecastOf};
 use polkadot_sdk::{
-	frame_support::{
-		assert_ok,
-		traits::{fungible::InspectHold, Hooks},
-		BoundedVec,
-	},
-	sp_genesis_builder::{PresetId, DEV_RUNTIME_PRESET},
+	frame_support::{assert_ok, BoundedVec},
 	sp_io::TestExternalities,
 	sp_keyring::Sr25519Keyring,
-	sp_runtime::{
-		traits::{AccountIdConversion, Dispatchable},
-		DispatchResult,
-	},
+	sp_runtime::{traits::AccountIdConversion, DispatchResult},
 };
 use std::collections::BTreeMap;
 
@@ -190,60 +183,9 @@ impl Actors {
 
 // ----- the chain ---------------------------------------------------------------------------
 
-/// Merges a preset's patch into the default genesis config, as the node does.
-fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
-	match (base, patch) {
-		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
-			for (key, value) in patch {
-				merge(base.entry(key).or_insert(serde_json::Value::Null), value);
-			}
-		}
-		(base, patch) => *base = patch,
-	}
-}
-
-/// The state of the `development` preset, built as a node builds genesis; the emission
-/// schedule keeps its genesis parameters.
+/// The `development` preset; the emission schedule keeps its genesis parameters.
 fn development_chain() -> TestExternalities {
-	let preset = get_preset(&PresetId::from(DEV_RUNTIME_PRESET)).expect("the development preset");
-	let patch: serde_json::Value = serde_json::from_slice(&preset).unwrap();
-	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
-	merge(&mut config, patch);
-	let json = serde_json::to_vec(&config).unwrap();
-	let mut ext = TestExternalities::default();
-	ext.execute_with(|| {
-		polkadot_sdk::frame_support::genesis_builder_helper::build_state::<RuntimeGenesisConfig>(
-			json,
-		)
-		.unwrap();
-	});
-	ext
-}
-
-/// Starts block `n`: fresh events, the block number, and the protocol pallets'
-/// `on_initialize` hooks in the runtime's order.
-fn start_block(n: BlockNumber) {
-	System::reset_events();
-	System::set_block_number(n);
-	<Reputers as Hooks<BlockNumber>>::on_initialize(n);
-	<Topics as Hooks<BlockNumber>>::on_initialize(n);
-	<Workers as Hooks<BlockNumber>>::on_initialize(n);
-	<Emissions as Hooks<BlockNumber>>::on_initialize(n);
-	<Synthesis as Hooks<BlockNumber>>::on_initialize(n);
-}
-
-/// Dispatches `call` as a signed extrinsic of `who` would, without its transaction fee.
-fn dispatch(who: &AccountId, call: impl Into<RuntimeCall>) -> DispatchResult {
-	let call: RuntimeCall = call.into();
-	call.dispatch(RuntimeOrigin::signed(who.clone())).map(|_| ()).map_err(|e| e.error)
-}
-
-fn free(who: &AccountId) -> Balance {
-	Balances::free_balance(who)
-}
-
-fn held(reason: HoldReason, who: &AccountId) -> Balance {
-	<Balances as InspectHold<AccountId>>::balance_on_hold(&RuntimeHoldReason::from(reason), who)
+	development_preset_chain()
 }
 
 fn topic_events() -> Vec<TopicsEvent> {
