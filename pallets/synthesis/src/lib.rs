@@ -12,8 +12,6 @@ mod mock;
 mod params;
 mod queue;
 mod regrets;
-#[cfg(test)]
-mod replay;
 mod scoring;
 #[cfg(test)]
 mod tests;

@@ -4,6 +4,9 @@
 
 #![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing, clippy::unwrap_used)]
 
+/// The simulator's CSV rows replayed through the pallet (test-only, so `f64` is allowed).
+mod replay;
+
 use crate::{mock::*, *};
 use allora_primitives::{EpochEvents, LossReport, Role, Submissions, WorkerValues};
 use allora_synthesis::{
