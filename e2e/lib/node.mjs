@@ -1,6 +1,7 @@
 // Harness for the end-to-end tests: spawns `allora-node --dev`, connects @polkadot/api to
 // it, and guarantees that the node (and anything it spawned) is gone when the tests end,
-// however they end.
+// however they end. Other process groups (the model servers of lib/network.mjs) join the
+// same safety nets through `guardProcessGroup`.
 //
 // Life cycle of one node:
 //   const node = await startDevNode();   // spawns, waits for the RPC, connects `node.api`
@@ -10,8 +11,8 @@
 // The node runs in its own process group (spawn `detached`), so signals go to the whole
 // group. Safety nets against orphans, from the gentlest to the last resort:
 //   - the test files call `stop()` from `after` hooks;
-//   - SIGINT / SIGTERM / SIGHUP of the test process stop every live node, then exit;
-//   - an uncaught exception outside of node:test stops every live node, then exits 1
+//   - SIGINT / SIGTERM / SIGHUP of the test process stop every live group, then exit;
+//   - an uncaught exception outside of node:test stops every live group, then exits 1
 //     (under node:test the runner reports it and the `after` hooks stop the node);
 //   - the `exit` event SIGKILLs every group still alive (synchronous, no waiting);
 //   - a tiny detached watchdog process per node SIGINTs (then SIGKILLs) the group if the
@@ -166,17 +167,20 @@ export function tailFile(file, lines = 80) {
 // ---------------------------------------------------------------------------------------
 // Process-wide safety nets (installed once, on the first start).
 
-/** @type {Set<DevNode>} nodes whose process group may still be alive */
-const liveNodes = new Set();
+/**
+ * Handles whose process group may still be alive: the nodes, and whatever joined through
+ * `guardProcessGroup`. Each has `stop()`, `killNowSync()` and `printLogTail(reason)`.
+ */
+const liveGroups = new Set();
 let handlersInstalled = false;
 let stoppingOnSignal = false;
 
 function killAllNowSync() {
-  for (const node of liveNodes) node.killNowSync();
+  for (const group of liveGroups) group.killNowSync();
 }
 
 async function stopAll() {
-  await Promise.allSettled([...liveNodes].map((n) => n.stop()));
+  await Promise.allSettled([...liveGroups].map((group) => group.stop()));
 }
 
 function installProcessHandlers() {
@@ -195,13 +199,13 @@ function installProcessHandlers() {
         process.exit(code);
       }
       stoppingOnSignal = true;
-      process.stderr.write(`\n[e2e] received ${sig}: stopping ${liveNodes.size} allora-node(s)\n`);
+      process.stderr.write(`\n[e2e] received ${sig}: stopping ${liveGroups.size} process group(s)\n`);
       stopAll().finally(() => process.exit(code));
     });
   }
 
   const onFatal = (kind) => (err) => {
-    for (const node of liveNodes) node.printLogTail(`${kind} while allora-node was running`);
+    for (const group of liveGroups) group.printLogTail(`${kind} while it was running`);
     // Under node:test, the runner has its own listener: it reports the error against the
     // running test, and the `after` hooks stop the node. Alone, we must end the process.
     if (process.listenerCount(kind) <= 1) {
@@ -211,6 +215,21 @@ function installProcessHandlers() {
   };
   process.on('uncaughtException', onFatal('uncaughtException'));
   process.on('unhandledRejection', onFatal('unhandledRejection'));
+}
+
+/**
+ * Put another process group under the safety nets of the nodes: it is stopped on SIGINT,
+ * SIGTERM, SIGHUP and fatal errors, and SIGKILLed at exit. `handle` has `stop()` (async,
+ * idempotent), `killNowSync()` and `printLogTail(reason)`; `releaseProcessGroup` once stopped.
+ */
+export function guardProcessGroup(handle) {
+  installProcessHandlers();
+  liveGroups.add(handle);
+}
+
+/** The group of `handle` is gone: the safety nets forget it. */
+export function releaseProcessGroup(handle) {
+  liveGroups.delete(handle);
 }
 
 // Watchdog run as `node -e WATCHDOG <testPid> <nodePgid>`, detached: if the test process
@@ -233,6 +252,16 @@ const poll = setInterval(() => {
 }, 1000);
 `;
 
+/** Start the detached watchdog of group `pgid` (see WATCHDOG); kill it once the group is stopped. */
+export function startWatchdog(pgid) {
+  const watchdog = spawn(process.execPath, ['-e', WATCHDOG, String(process.pid), String(pgid)], {
+    detached: true,
+    stdio: 'ignore',
+  });
+  watchdog.unref();
+  return watchdog;
+}
+
 // ---------------------------------------------------------------------------------------
 
 export class DevNode {
@@ -243,10 +272,14 @@ export class DevNode {
   /** @type {{ code: number | null, signal: string | null } | undefined} */
   exitInfo;
 
-  constructor({ binary, extraArgs, label }) {
+  constructor({ binary, extraArgs, label, blockTimeMs = 1000, rpcPort, basePath, logDir = LOG_DIR }) {
     this.binary = binary;
     this.extraArgs = extraArgs;
     this.label = label;
+    this.blockTimeMs = blockTimeMs;
+    this.rpcPort = rpcPort;
+    this.basePath = basePath;
+    this.logDir = logDir;
     this.stopPromise = undefined;
     this.watchdog = undefined;
     this.logFd = undefined;
@@ -268,22 +301,26 @@ export class DevNode {
           'Build it (cargo build -p allora-node) or point ALLORA_NODE / CARGO_TARGET_DIR at it.',
       );
     }
-    [this.rpcPort, this.p2pPort, this.prometheusPort] = await freePorts(3);
+    if (this.rpcPort === undefined) {
+      [this.rpcPort, this.p2pPort, this.prometheusPort] = await freePorts(3);
+    } else {
+      [this.p2pPort, this.prometheusPort] = (await freePorts(3)).filter((p) => p !== this.rpcPort).slice(0, 2);
+    }
     this.args = [
       '--dev',
-      '--tmp',
+      ...(this.basePath === undefined ? ['--tmp'] : ['--base-path', this.basePath]),
       '--rpc-port', String(this.rpcPort),
       '--port', String(this.p2pPort),
       '--prometheus-port', String(this.prometheusPort),
-      '--dev-block-time', '1000',
+      '--dev-block-time', String(this.blockTimeMs),
       '--no-telemetry',
       '--no-mdns',
       ...this.extraArgs,
     ];
 
-    fs.mkdirSync(LOG_DIR, { recursive: true });
+    fs.mkdirSync(this.logDir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    this.logFile = path.join(LOG_DIR, `${this.label}-${stamp}-${process.pid}.log`);
+    this.logFile = path.join(this.logDir, `${this.label}-${stamp}-${process.pid}.log`);
     this.logFd = fs.openSync(this.logFile, 'a');
     fs.writeSync(this.logFd, `# ${this.binary} ${this.args.join(' ')}\n`);
 
@@ -309,13 +346,9 @@ export class DevNode {
       throw new Error(`could not spawn ${this.binary}: ${this.spawnError?.message ?? 'unknown error'}`);
     }
     this.pgid = this.child.pid;
-    liveNodes.add(this);
+    liveGroups.add(this);
 
-    this.watchdog = spawn(process.execPath, ['-e', WATCHDOG, String(process.pid), String(this.pgid)], {
-      detached: true,
-      stdio: 'ignore',
-    });
-    this.watchdog.unref();
+    this.watchdog = startWatchdog(this.pgid);
   }
 
   /** Poll until the RPC port answers JSON-RPC, then connect @polkadot/api. */
@@ -429,7 +462,7 @@ export class DevNode {
       } catch {}
       this.logFd = undefined;
     }
-    liveNodes.delete(this);
+    liveGroups.delete(this);
     return { ...(this.exitInfo ?? { code: null, signal: null }), forced, strays };
   }
 
@@ -446,14 +479,24 @@ export class DevNode {
 
 /**
  * Spawn `allora-node --dev ...` and connect @polkadot/api to it.
- * Extra node arguments: options.extraArgs, or $ALLORA_NODE_ARGS (split on whitespace).
+ * Options (all optional): `label` (log file name), `blockTimeMs` (`--dev-block-time`,
+ * default 1000), `rpcPort` (default: a free port), `basePath` (instead of `--tmp`), `logDir`
+ * (default e2e/logs), `args` (node arguments this caller needs, e.g. `--allora-config`), and
+ * `extraArgs` (default $ALLORA_NODE_ARGS split on whitespace), added after `args`.
  * On any startup failure the node is stopped before the error propagates.
  */
 export async function startDevNode(options = {}) {
   const node = new DevNode({
     binary: options.binary ?? nodeBinary(),
-    extraArgs: options.extraArgs ?? (process.env.ALLORA_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
+    extraArgs: [
+      ...(options.args ?? []),
+      ...(options.extraArgs ?? (process.env.ALLORA_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)),
+    ],
     label: options.label ?? 'allora-node',
+    blockTimeMs: options.blockTimeMs,
+    rpcPort: options.rpcPort,
+    basePath: options.basePath,
+    logDir: options.logDir,
   });
   try {
     await node.spawn();

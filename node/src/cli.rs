@@ -83,6 +83,12 @@ pub struct Cli {
 	#[arg(long)]
 	pub instant_seal: bool,
 
+	/// Off-chain workers' roles: a JSON file in the shape of Allora's off-chain node
+	/// `config.json` (`worker[]`, `reputer[]`; `wallet` is ignored: signing keys are `allo`
+	/// keys of the keystore). Checked at start; without it the workers stay idle.
+	#[arg(long, value_name = "FILE")]
+	pub allora_config: Option<std::path::PathBuf>,
+
 	/// Skip the hardware benchmark run at collator start.
 	#[arg(long)]
 	pub no_hardware_benchmarks: bool,

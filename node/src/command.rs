@@ -155,14 +155,25 @@ fn run_benchmark(cli: &Cli, cmd: &BenchmarkCmd) -> sc_cli::Result<()> {
 	}
 }
 
+/// The off-chain workers' config of `--allora-config`, read and checked before anything starts.
+fn ocw_config(cli: &Cli) -> sc_cli::Result<Option<pallet_offchain::OcwConfig>> {
+	let Some(path) = &cli.allora_config else { return Ok(None) };
+	let text = std::fs::read_to_string(path)
+		.map_err(|e| format!("--allora-config {}: {e}", path.display()))?;
+	let config = pallet_offchain::config_file::parse(&text)
+		.map_err(|e| format!("--allora-config {}: {e}", path.display()))?;
+	Ok(Some(config))
+}
+
 fn run_node(cli: Cli) -> sc_cli::Result<()> {
+	let ocw_config = ocw_config(&cli)?;
 	let runner = cli.create_runner(&cli.run.normalize())?;
 	let collator_options = cli.run.collator_options();
 
 	runner.run_node_until_exit(|config| async move {
 		// Development chain specs run on their own, without a relay chain.
 		if config.chain_spec.chain_type() == ChainType::Development {
-			return service::dev::start(config, cli.dev_seal()).map_err(Into::into);
+			return service::dev::start(config, cli.dev_seal(), ocw_config).map_err(Into::into);
 		}
 
 		let relay_chain_cli = RelayChainCli::new(&config, cli.relay_chain_args.iter());
@@ -189,7 +200,7 @@ fn run_node(cli: Cli) -> sc_cli::Result<()> {
 			config.role.is_authority()
 		);
 
-		service::collator::start(config, relay_chain_config, collator_options, hwbench)
+		service::collator::start(config, relay_chain_config, collator_options, hwbench, ocw_config)
 			.await
 			.map_err(Into::into)
 	})

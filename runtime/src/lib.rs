@@ -207,6 +207,9 @@ mod runtime {
 	pub type Emissions = pallet_emissions;
 	#[runtime::pallet_index(54)]
 	pub type Synthesis = pallet_synthesis;
+	// Off-chain workers: fetch model outputs and ground truth, submit them (no storage).
+	#[runtime::pallet_index(55)]
+	pub type Offchain = pallet_offchain;
 }
 
 cumulus_pallet_parachain_system::register_validate_block! {

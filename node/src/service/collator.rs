@@ -44,6 +44,7 @@ pub async fn start(
 	relay_chain_config: Configuration,
 	collator_options: CollatorOptions,
 	hwbench: Option<HwBench>,
+	ocw_config: Option<pallet_offchain::OcwConfig>,
 ) -> Result<TaskManager, sc_service::Error> {
 	use polkadot_sdk::sc_network::config::NetworkBackendType;
 	match parachain_config.network.network_backend {
@@ -53,6 +54,7 @@ pub async fn start(
 				relay_chain_config,
 				collator_options,
 				hwbench,
+				ocw_config,
 			)
 			.await
 		}
@@ -62,6 +64,7 @@ pub async fn start(
 				relay_chain_config,
 				collator_options,
 				hwbench,
+				ocw_config,
 			)
 			.await
 		}
@@ -73,6 +76,7 @@ async fn start_with<Net: NetworkBackend<Block, Hash>>(
 	relay_chain_config: Configuration,
 	collator_options: CollatorOptions,
 	hwbench: Option<HwBench>,
+	ocw_config: Option<pallet_offchain::OcwConfig>,
 ) -> Result<TaskManager, sc_service::Error> {
 	let parachain_config = prepare_node_config(parachain_config);
 	let partial = new_partial(&parachain_config)?;
@@ -130,6 +134,7 @@ async fn start_with<Net: NetworkBackend<Block, Hash>>(
 
 	start_offchain_workers(
 		&parachain_config,
+		ocw_config,
 		client.clone(),
 		&backend,
 		keystore.clone(),

@@ -25,7 +25,11 @@ use std::{sync::Arc, time::Duration};
 /// The mocked relay chain advances one 6-second slot per parachain block.
 const RELAY_SLOT_MILLIS: u64 = 6_000;
 
-pub fn start(mut config: Configuration, seal: DevSeal) -> Result<TaskManager, sc_service::Error> {
+pub fn start(
+	mut config: Configuration,
+	seal: DevSeal,
+	ocw_config: Option<pallet_offchain::OcwConfig>,
+) -> Result<TaskManager, sc_service::Error> {
 	let partial = new_partial(&config)?;
 	let (_, mut telemetry, _) = partial.other;
 	let client = partial.client;
@@ -64,6 +68,7 @@ pub fn start(mut config: Configuration, seal: DevSeal) -> Result<TaskManager, sc
 
 	start_offchain_workers(
 		&config,
+		ocw_config,
 		client.clone(),
 		&backend,
 		partial.keystore_container.keystore(),

@@ -121,9 +121,13 @@ fn para_id(client: &ParachainClient) -> Result<ParaId, sc_service::Error> {
 }
 
 /// Off-chain workers run on every imported block, with HTTP allowed: workers and reputers
-/// fetch model outputs and ground truth over HTTP.
+/// fetch model outputs and ground truth over HTTP (pallet-offchain). Their roles come from
+/// `--allora-config`, written into the node's persistent off-chain storage here; a start
+/// without the flag clears them, so the flag alone says what a node does.
+#[allow(clippy::too_many_arguments)]
 fn start_offchain_workers(
 	config: &Configuration,
+	ocw_config: Option<pallet_offchain::OcwConfig>,
 	client: Arc<ParachainClient>,
 	backend: &ParachainBackend,
 	keystore: KeystorePtr,
@@ -131,7 +135,14 @@ fn start_offchain_workers(
 	network: Arc<dyn NetworkService>,
 	task_manager: &TaskManager,
 ) -> Result<(), sc_service::Error> {
+	store_ocw_config(backend, ocw_config.as_ref())?;
 	if !config.offchain_worker.enabled {
+		if ocw_config.is_some() {
+			log::warn!(
+				target: pallet_offchain::LOG_TARGET,
+				"--allora-config is set but off-chain workers are off (--offchain-worker)"
+			);
+		}
 		return Ok(());
 	}
 	let offchain_workers = sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
@@ -149,6 +160,31 @@ fn start_offchain_workers(
 		"offchain-work",
 		futures::FutureExt::boxed(offchain_workers.run(client, task_manager.spawn_handle())),
 	);
+	Ok(())
+}
+
+fn store_ocw_config(
+	backend: &ParachainBackend,
+	ocw_config: Option<&pallet_offchain::OcwConfig>,
+) -> Result<(), sc_service::Error> {
+	use codec::Encode;
+	use polkadot_sdk::sp_core::offchain::OffchainStorage;
+	let mut storage = backend
+		.offchain_storage()
+		.ok_or_else(|| sc_service::Error::Other("the database has no off-chain storage".into()))?;
+	let key = pallet_offchain::config::CONFIG_KEY;
+	match ocw_config {
+		Some(ocw) => {
+			storage.set(sc_offchain::STORAGE_PREFIX, key, &ocw.encode());
+			log::info!(
+				target: pallet_offchain::LOG_TARGET,
+				"off-chain workers: {} worker and {} reputer roles from --allora-config",
+				ocw.workers.len(),
+				ocw.reputers.len()
+			);
+		}
+		None => storage.remove(sc_offchain::STORAGE_PREFIX, key),
+	}
 	Ok(())
 }
 

@@ -37,7 +37,7 @@ impl<T: Config> Pallet<T> {
 			Self::update_reputer_share();
 		}
 		if recalculate {
-			Self::recalculate(now, &params);
+			Self::recalculate(now, &params, month_boundary);
 		}
 		Self::emit(&params);
 		if recalculate {
@@ -63,7 +63,10 @@ impl<T: Config> Pallet<T> {
 
 	/// Spec §6.4 step 1. T (the ecosystem's "locked" tokens) is the ecosystem account plus the
 	/// reserve, with no further mint allowance; N_stk is reputer plus validator stake.
-	fn recalculate(now: BlockNumberFor<T>, params: &ParamsOf<T>) {
+	///
+	/// Until a first recalculation succeeds (a fresh chain has nothing staked) it is retried
+	/// every block; only a scheduled one (`month_boundary`) that fails is worth a warning.
+	fn recalculate(now: BlockNumberFor<T>, params: &ParamsOf<T>, month_boundary: bool) {
 		let staked = to_u128::<T>(T::Stake::total_stake())
 			.saturating_add(to_u128::<T>(T::ValidatorStake::get()));
 		let ecosystem_balance = to_u128::<T>(Self::balance(&T::EcosystemAccount::get()))
@@ -89,8 +92,10 @@ impl<T: Config> Pallet<T> {
 				});
 			}
 			Err(error) => {
-				log::warn!(
+				let level = if month_boundary { log::Level::Warn } else { log::Level::Debug };
+				log::log!(
 					target: LOG_TARGET,
+					level,
 					"emission recalculation at {:?} failed: {:?}; the block emission stays",
 					now,
 					error

@@ -1,5 +1,6 @@
 //! How each pallet of the runtime is configured. XCM lives in [`xcm_config`].
 
+mod offchain;
 mod protocol;
 mod xcm_config;
 
