@@ -6,8 +6,8 @@ use crate::{
 	UncheckedExtrinsic,
 };
 use alloc::{boxed::Box, vec::Vec};
-use codec::Encode;
 use allora_primitives::{Fixed, NonceStatus, TopicId, TopicsInterface};
+use codec::Encode;
 use frame_support::BoundedVec;
 use frame_system::offchain::{
 	AppCrypto, CreateSignedTransaction, CreateTransactionBase, SigningTypes,
