@@ -9,7 +9,7 @@ use crate::{
 	loss::{log10_loss, LossMethod},
 	protocol::{NetworkValues, Protocol},
 	submit::{self, Signer},
-	worker::{parse_value, url, within_bounds, ValueError},
+	worker::{parse_value, url, within_bounds, Hex, ValueError},
 	Config, LOG_TARGET,
 };
 use alloc::{format, string::String, vec::Vec};
@@ -25,17 +25,32 @@ pub fn run<T: Config>(entry: &ReputerEntry, now: BlockNumberFor<T>, at: BlockNum
 	let topic = entry.topic;
 	let signer = match submit::signer::<T>(&entry.identity) {
 		Ok(signer) => signer,
-		Err(e) => return log::warn!(target: LOG_TARGET, "reputer of topic {topic}: {e}"),
+		Err(e) => {
+			let account =
+				entry.identity.account.map(|a| format!(" {}", Hex(&a))).unwrap_or_default();
+			return submit::warn_once(
+				ROLE_SUBMIT,
+				topic,
+				&entry.identity,
+				&format!("reputer{account} of topic {topic}: {e}"),
+			);
+		}
 	};
 	if submit::is_busy::<T>(&signer.account, now) {
 		return;
 	}
 	let Some(loss_method) = T::Protocol::loss_method(topic) else {
-		return log::warn!(target: LOG_TARGET, "reputer of topic {topic}: no such topic");
+		return submit::warn_once(
+			ROLE_SUBMIT,
+			topic,
+			&entry.identity,
+			&format!("reputer of topic {topic}: no such topic (yet)"),
+		);
 	};
 	if !T::Protocol::is_reputer(topic, &signer.account) {
 		return keep_up::<T>(entry, &signer, now, ROLE_REGISTER);
 	}
+	submit::settled(ROLE_SUBMIT, topic, &entry.identity);
 	if entry.identity.register
 		&& T::Protocol::reputer_stake(topic, &signer.account) < target_stake::<T>(entry)
 	{
@@ -92,11 +107,11 @@ fn keep_up<T: Config>(
 ) {
 	let topic = entry.topic;
 	if !entry.identity.register {
-		return log::warn!(
-			target: LOG_TARGET,
+		let message = format!(
 			"reputer of topic {topic}: {:?} is not registered (and `register` is off)",
 			signer.account
 		);
+		return submit::warn_once(ROLE_SUBMIT, topic, &entry.identity, &message);
 	}
 	if !submit::take_attempt::<T>(
 		role,

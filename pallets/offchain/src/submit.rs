@@ -179,3 +179,34 @@ pub fn take_attempt<T: Config>(
 	}
 	due
 }
+
+const WARNED_PREFIX: &[u8] = b"allora::ocw::warned::";
+
+fn warned_key(role: &[u8], topic: TopicId, identity: &Identity) -> Vec<u8> {
+	let mut key = WARNED_PREFIX.to_vec();
+	key.extend_from_slice(role);
+	topic.encode_to(&mut key);
+	identity.account.encode_to(&mut key);
+	key
+}
+
+/// Warns about a role's standing problem (no key, no topic, not registered) once while it
+/// lasts, instead of in every block; [`settled`] re-arms it.
+pub fn warn_once(role: &[u8], topic: TopicId, identity: &Identity, message: &str) {
+	let storage_key = warned_key(role, topic, identity);
+	let storage = StorageValueRef::persistent(&storage_key);
+	let digest = polkadot_sdk::sp_crypto_hashing::twox_64(message.as_bytes());
+	if storage.get::<[u8; 8]>().ok().flatten() != Some(digest) {
+		log::warn!(target: LOG_TARGET, "{message}");
+		storage.set(&digest);
+	}
+}
+
+/// The role's standing problem is over: the next one is warned about again.
+pub fn settled(role: &[u8], topic: TopicId, identity: &Identity) {
+	let storage_key = warned_key(role, topic, identity);
+	let mut storage = StorageValueRef::persistent(&storage_key);
+	if storage.get::<[u8; 8]>().ok().flatten().is_some() {
+		storage.clear();
+	}
+}

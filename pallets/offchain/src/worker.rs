@@ -20,6 +20,16 @@ use polkadot_sdk::{frame_system::pallet_prelude::BlockNumberFor, sp_runtime::tra
 const ROLE_SUBMIT: &[u8] = b"worker";
 const ROLE_REGISTER: &[u8] = b"worker-register";
 
+/// An account's bytes in hex, for log lines about keys that are not there.
+pub(crate) struct Hex<'a>(pub &'a [u8]);
+
+impl fmt::Display for Hex<'_> {
+	fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+		f.write_str("0x")?;
+		self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+	}
+}
+
 /// Why a model server's answer was not used.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum ValueError {
@@ -57,17 +67,32 @@ pub fn run<T: Config>(entry: &WorkerEntry, now: BlockNumberFor<T>, at: BlockNumb
 	let topic = entry.topic;
 	let signer = match submit::signer::<T>(&entry.identity) {
 		Ok(signer) => signer,
-		Err(e) => return log::warn!(target: LOG_TARGET, "worker of topic {topic}: {e}"),
+		Err(e) => {
+			let account =
+				entry.identity.account.map(|a| alloc::format!(" {}", Hex(&a))).unwrap_or_default();
+			return submit::warn_once(
+				ROLE_SUBMIT,
+				topic,
+				&entry.identity,
+				&alloc::format!("worker{account} of topic {topic}: {e}"),
+			);
+		}
 	};
 	if submit::is_busy::<T>(&signer.account, now) {
 		return;
 	}
 	if T::Protocol::loss_method(topic).is_none() {
-		return log::warn!(target: LOG_TARGET, "worker of topic {topic}: no such topic");
+		return submit::warn_once(
+			ROLE_SUBMIT,
+			topic,
+			&entry.identity,
+			&alloc::format!("worker of topic {topic}: no such topic (yet)"),
+		);
 	}
 	if !T::Protocol::is_worker(topic, &signer.account) {
 		return register::<T>(entry, &signer, now);
 	}
+	submit::settled(ROLE_SUBMIT, topic, &entry.identity);
 	for nonce in T::Protocol::open_worker_nonces(topic, at) {
 		let wants_inference = entry.inference_endpoint.is_some()
 			&& !T::Protocol::has_inference(topic, nonce, &signer.account);
@@ -107,11 +132,11 @@ pub fn run<T: Config>(entry: &WorkerEntry, now: BlockNumberFor<T>, at: BlockNumb
 fn register<T: Config>(entry: &WorkerEntry, signer: &Signer<T>, now: BlockNumberFor<T>) {
 	let topic = entry.topic;
 	if !entry.identity.register {
-		return log::warn!(
-			target: LOG_TARGET,
+		let message = alloc::format!(
 			"worker of topic {topic}: {:?} is not registered (and `register` is off)",
 			signer.account
 		);
+		return submit::warn_once(ROLE_SUBMIT, topic, &entry.identity, &message);
 	}
 	let retry = entry.identity.retry_millis;
 	if !submit::take_attempt::<T>(ROLE_REGISTER, topic, &signer.account, Zero::zero(), retry) {
