@@ -5,8 +5,11 @@
 // next to the truth. Runs until Ctrl-C; then, or on any failure, everything it started stops.
 //
 // Who does what: four inferers (last, moving_average, ar, noisy), two forecasters
-// (error_ema, last_error) and one reputer, each one account serving every topic, each
-// answered by one model server; one ground-truth server for the reputer. This script only
+// (error_ema, last_error) and a reputer, each answered by one model server serving every
+// topic; one ground-truth server for the reputers. Each role has its own account per topic
+// (`//Inferer1//AAPL`, ...): an account keeps one transaction in flight, and a block that
+// closes epochs may have no room for transactions, so one account per topic-window keeps every
+// window's submission a single transaction. This script only
 // funds the accounts, allows short epochs, creates and funds the topics, and puts the
 // accounts' `allo` keys into the node's keystore.
 
@@ -73,7 +76,7 @@ const FORECASTERS = [
 const REPUTER = { suri: '//Reputer1' };
 const MIN_STAKE = 10_000n * ALLO;
 const WORKER_FUNDS = 1_000n * ALLO;
-const REPUTER_FUNDS = BigInt(SERIES.length) * MIN_STAKE + 1_000n * ALLO;
+const REPUTER_FUNDS = MIN_STAKE + 1_000n * ALLO;
 const TOPIC_FUNDS = 100n * ALLO;
 
 const say = (message) => logLine('network', message);
@@ -156,10 +159,12 @@ async function main() {
   }
 
   await cryptoWaitReady();
-  const inferers = INFERERS.map((w) => ({ ...w, ...keyFor(w.suri) }));
-  const forecasters = FORECASTERS.map((w) => ({ ...w, ...keyFor(w.suri) }));
-  const reputer = { ...REPUTER, ...keyFor(REPUTER.suri) };
-  const everyone = [...inferers, ...forecasters, reputer];
+  const inferers = INFERERS.map((w) => ({ ...w }));
+  const forecasters = FORECASTERS.map((w) => ({ ...w }));
+  const reputer = { ...REPUTER };
+  // One account per role and topic: //Inferer1//AAPL, ...
+  const keyOf = (role, token) => keyFor(`${role.suri}//${token}`);
+  const everyone = [...inferers, ...forecasters, reputer].flatMap((role) => SERIES.map(({ token }) => keyOf(role, token)));
   const names = new Map(everyone.map((k) => [k.address, k.suri.slice(2)]));
 
   const ports = await freePorts(inferers.length + forecasters.length + 1);
@@ -169,13 +174,13 @@ async function main() {
   const rpcHttp = `http://127.0.0.1:${opts.rpcPort}`;
   const rpcWs = `ws://127.0.0.1:${opts.rpcPort}`;
 
-  const perTopic = (key) => SERIES.map(({ id, token }) => ({ key, topicId: id, token, port: key.port }));
+  const perTopic = (role) => SERIES.map(({ id, token }) => ({ key: keyOf(role, token), topicId: id, token, port: role.port }));
   const config = ocwConfig({
     nodeRpc: rpcHttp,
     loopSeconds: Math.max(1, Math.round(opts.blockTimeMs / 1000)),
     inferers: inferers.flatMap(perTopic),
     forecasters: forecasters.flatMap(perTopic),
-    reputers: SERIES.map(({ id, token }) => ({ key: reputer, topicId: id, token, port: truthPort, minStake: MIN_STAKE })),
+    reputers: SERIES.map(({ id, token }) => ({ key: keyOf(reputer, token), topicId: id, token, port: truthPort, minStake: MIN_STAKE })),
   });
   const configFile = path.join(opts.logDir, 'ocw-config.json');
   fs.writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
@@ -226,10 +231,12 @@ async function main() {
   }));
 
   const alice = keyFor('//Alice').pair; // the dev chain's sudo key, and rich
-  const funded = await fundAccounts(api, alice, [
-    ...[...inferers, ...forecasters].map(({ address }) => ({ address, amount: WORKER_FUNDS })),
-    { address: reputer.address, amount: REPUTER_FUNDS },
-  ]);
+  const reputerKeys = new Set(SERIES.map(({ token }) => keyOf(reputer, token).address));
+  const funded = await fundAccounts(
+    api,
+    alice,
+    everyone.map(({ address }) => ({ address, amount: reputerKeys.has(address) ? REPUTER_FUNDS : WORKER_FUNDS })),
+  );
   say(`${funded.length} accounts funded from Alice`);
   if (await allowEpochLength(api, alice, epochLength)) say(`topics may now have epochs of ${epochLength} blocks`);
   await ensureTopics(api, alice, epochLength);

@@ -80,6 +80,10 @@ struct Attempt<BlockNumber> {
 	at_millis: u64,
 }
 
+/// Windows remembered per role, topic and account: more than can be open at once (a reputer
+/// has at most `ground_truth_lag / epoch_length + 1` open reputer nonces).
+const REMEMBERED_WINDOWS: usize = 16;
+
 /// The keystore key an entry signs with.
 pub fn signer<T: Config>(identity: &Identity) -> Result<Signer<T>, SendError> {
 	let mut keys = <T::AuthorityId as AppCrypto<T::Public, T::Signature>>::RuntimeAppPublic::all()
@@ -167,15 +171,22 @@ pub fn take_attempt<T: Config>(
 	let now_millis = sp_io::offchain::timestamp().unix_millis();
 	let key = attempt_key::<T>(role, topic, account);
 	let storage = StorageValueRef::persistent(&key);
-	let last = storage.get::<Attempt<BlockNumberFor<T>>>().ok().flatten();
-	let due = match last {
-		Some(last) if last.window == window => {
-			now_millis >= last.at_millis.saturating_add(retry_millis)
-		}
-		_ => true,
+	let mut attempts =
+		storage.get::<Vec<Attempt<BlockNumberFor<T>>>>().ok().flatten().unwrap_or_default();
+	let last = attempts.iter().position(|a| a.window == window);
+	let due = match last.and_then(|i| attempts.get(i)) {
+		Some(last) => now_millis >= last.at_millis.saturating_add(retry_millis),
+		None => true,
 	};
 	if due {
-		storage.set(&Attempt { window, at_millis: now_millis });
+		if let Some(i) = last {
+			attempts.remove(i);
+		}
+		attempts.push(Attempt { window, at_millis: now_millis });
+		// The oldest windows have long closed.
+		let excess = attempts.len().saturating_sub(REMEMBERED_WINDOWS);
+		attempts.drain(..excess);
+		storage.set(&attempts);
 	}
 	due
 }
