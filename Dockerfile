@@ -1,5 +1,8 @@
 # allora-node image: `docker build -t allora-node .` then
 #   docker run --rm -p 9944:9944 allora-node
+# With off-chain workers feeding it from your models (see pallets/offchain/README.md):
+#   docker run --rm -p 9944:9944 -v $PWD/config.json:/config.json allora-node \
+#     --dev --base-path /data --rpc-external --rpc-cors all --allora-config /config.json
 # Build stage: the same toolchain and system packages as CI (see .ci/run).
 FROM rust:1.95-bookworm AS builder
 RUN apt-get update \

@@ -216,3 +216,28 @@ cumulus_pallet_parachain_system::register_validate_block! {
 	Runtime = Runtime,
 	BlockExecutor = cumulus_pallet_aura_ext::BlockExecutor::<Runtime, Executive>,
 }
+
+#[cfg(test)]
+mod code_size {
+	/// The most a relay chain accepts as a parachain's code (`MAX_CODE_SIZE` of polkadot's
+	/// default host configuration).
+	const RELAY_MAX_CODE_SIZE: usize = 5 * 1024 * 1024;
+	/// The magic bytes `sp-maybe-compressed-blob` puts before a zstd-compressed blob.
+	const ZSTD_PREFIX: [u8; 8] = [82, 188, 83, 118, 70, 219, 142, 5];
+
+	#[test]
+	fn the_runtime_blob_is_compressed_and_fits_a_relay_chain() {
+		// `SKIP_WASM_BUILD=1` builds no blob: nothing to check then.
+		let Some(code) = super::WASM_BINARY else { return };
+		assert!(
+			code.starts_with(&ZSTD_PREFIX),
+			"the embedded runtime is not zstd-compressed (is WASM_BUILD_TYPE set by scripts/env.sh?)"
+		);
+		println!("runtime blob: {} bytes (limit {RELAY_MAX_CODE_SIZE})", code.len());
+		assert!(
+			code.len() < RELAY_MAX_CODE_SIZE / 2,
+			"{} bytes is too close to the limit",
+			code.len()
+		);
+	}
+}

@@ -18,7 +18,7 @@ use common::{development_preset_chain, dispatch, start_block};
 use pallet_offchain::config::{Identity, OcwConfig, ReputerEntry, WorkerEntry, CONFIG_KEY};
 use parking_lot::RwLock;
 use polkadot_sdk::{
-	frame_support::{assert_ok, dispatch::GetDispatchInfo, traits::Hooks, BoundedVec},
+	frame_support::{assert_ok, dispatch::GetDispatchInfo, traits::Hooks},
 	frame_system,
 	sp_core::{
 		offchain::{
@@ -51,22 +51,7 @@ struct Chain {
 }
 
 fn topic_params() -> pallet_topics::TopicParams<Runtime> {
-	let fx = |n: i128, d: i128| Fixed::from_rational(n, d).unwrap();
-	pallet_topics::TopicParams {
-		metadata: BoundedVec::truncate_from(b"AAPL adjusted close, daily".to_vec()),
-		loss_method: BoundedVec::truncate_from(b"mse".to_vec()),
-		epoch_length: EPOCH,
-		ground_truth_lag: EPOCH,
-		worker_submission_window: WINDOW,
-		p_norm: Fixed::from_int(3),
-		alpha_regret: fx(1, 10),
-		allow_negative: false,
-		epsilon: fx(1, 100),
-		merit_sortition_alpha: fx(1, 10),
-		active_inferer_quantile: fx(1, 4),
-		active_forecaster_quantile: fx(1, 4),
-		active_reputer_quantile: fx(1, 4),
-	}
+	common::mse_topic("AAPL adjusted close, daily", EPOCH, EPOCH, WINDOW)
 }
 
 fn identity(who: Sr25519Keyring) -> Identity {

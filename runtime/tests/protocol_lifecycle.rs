@@ -251,21 +251,7 @@ fn combined_loss() -> Fixed {
 /// ETH/USD in 10 minutes: epochs of 12 blocks, ground truth 12 blocks later, workers submit
 /// during the first 6 blocks of an epoch.
 fn eth_usd_topic() -> pallet_topics::TopicParams<Runtime> {
-	pallet_topics::TopicParams {
-		metadata: BoundedVec::truncate_from(b"ETH/USD in 10 minutes".to_vec()),
-		loss_method: BoundedVec::truncate_from(b"mse".to_vec()),
-		epoch_length: EPOCH,
-		ground_truth_lag: LAG,
-		worker_submission_window: WINDOW,
-		p_norm: Fixed::from_int(3),
-		alpha_regret: fx(1, 10),
-		allow_negative: false,
-		epsilon: fx(1, 100),
-		merit_sortition_alpha: fx(1, 10),
-		active_inferer_quantile: fx(1, 4),
-		active_forecaster_quantile: fx(1, 4),
-		active_reputer_quantile: fx(1, 4),
-	}
+	common::mse_topic("ETH/USD in 10 minutes", EPOCH, LAG, WINDOW)
 }
 
 fn submit(

@@ -70,3 +70,31 @@ pub fn free(who: &AccountId) -> Balance {
 pub fn held(reason: HoldReason, who: &AccountId) -> Balance {
 	<Balances as InspectHold<AccountId>>::balance_on_hold(&RuntimeHoldReason::from(reason), who)
 }
+
+/// A topic with loss method `mse` and the schedule given (E, G, W), its synthesis parameters
+/// those of the spec's examples (p = 3, α = 0.1, ε = 0.01, quantiles 0.25).
+pub fn mse_topic(
+	metadata: &str,
+	epoch_length: BlockNumber,
+	ground_truth_lag: BlockNumber,
+	worker_submission_window: BlockNumber,
+) -> pallet_topics::TopicParams<allora_runtime::Runtime> {
+	use allora_synthesis::Fixed;
+	use polkadot_sdk::frame_support::BoundedVec;
+	let fraction = |n: i128, d: i128| Fixed::from_rational(n, d).unwrap();
+	pallet_topics::TopicParams {
+		metadata: BoundedVec::truncate_from(metadata.as_bytes().to_vec()),
+		loss_method: BoundedVec::truncate_from(b"mse".to_vec()),
+		epoch_length,
+		ground_truth_lag,
+		worker_submission_window,
+		p_norm: Fixed::from_int(3),
+		alpha_regret: fraction(1, 10),
+		allow_negative: false,
+		epsilon: fraction(1, 100),
+		merit_sortition_alpha: fraction(1, 10),
+		active_inferer_quantile: fraction(1, 4),
+		active_forecaster_quantile: fraction(1, 4),
+		active_reputer_quantile: fraction(1, 4),
+	}
+}
