@@ -211,10 +211,22 @@ async function main() {
   const api = node.api;
   say(`node up after ${seconds()}, model servers answering`);
 
+  // With --record: who each address is and what the chain paid it, for the report.
+  const accountsFile = opts.record && opts.record.replace(/\.jsonl$/, '') + '.accounts.json';
+  const accounts = Object.fromEntries(everyone.map((k) => [k.address, { name: k.suri.slice(2), rewards: '0' }]));
+  const noteReward = (record) => {
+    const entry = accounts[record.data.account.toString()];
+    if (!entry) return;
+    entry.rewards = (BigInt(entry.rewards) + record.data.amount.toBigInt()).toString();
+    fs.writeFileSync(accountsFile, `${JSON.stringify(accounts, null, 2)}\n`);
+  };
+  if (accountsFile) fs.writeFileSync(accountsFile, `${JSON.stringify(accounts, null, 2)}\n`);
+
   let firstInference;
   const events = (running.events = await ChainEvents.follow(api, {
     keep: false,
     onEvent: (record) => {
+      if (accountsFile && record.name === 'emissions.RewardPaid') noteReward(record);
       const line = describeEvent(record, names);
       if (!line) return;
       if (record.name === 'synthesis.NetworkInferenceStored' && !firstInference) {

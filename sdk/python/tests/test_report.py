@@ -69,3 +69,13 @@ def test_report_without_matplotlib_says_so(tmp_path: Path, monkeypatch):
 def test_a_topic_without_inferences_still_reports():
     t = report.topic_losses(TopicToken(3, "AAA"), [], REPLAY)
     assert "| 3 | AAA | 0 | – | – | – | – |" in report.render([t])
+
+
+def test_report_names_workers_and_sums_their_rewards(tmp_path: Path):
+    accounts = tmp_path / "run.accounts.json"
+    accounts.write_text('{"5Good": {"name": "Inferer1//AAA", "rewards": "1500000000000000000"}}')
+    t = report.topic_losses(TOPIC, chain_with_epochs().bundles.values(), REPLAY)
+    text = report.render([t], accounts=report.read_accounts(accounts))
+    assert "| 1 | AAA | 30 | -4.000 | -2.000 | Inferer1//AAA |" in text
+    assert "Inferer1//AAA (`" in text and "| 1.500000 |" in text
+    assert "| `5Bad` | inferer |" in text and text.count("| – |") >= 1

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import models
 from .follow import TopicToken, append_jsonl, follow, read_jsonl, stored_history, walk_back
-from .report import topic_losses, write_report
+from .report import read_accounts, topic_losses, write_report
 from .rpc import DEFAULT_URL, AlloraRpc, RpcError
 from .series import BOKEH, BOKEH_COLUMN, BOKEH_KEY_COLUMN, DEFAULT_WARMUP, Replay, Schedule, UnknownToken
 from .server import Handlers, serve
@@ -78,6 +78,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="from_file", type=Path, metavar="FILE.jsonl",
                    help="read inferences recorded by 'record' instead of the chain's history")
     p.add_argument("--out", type=Path, required=True, metavar="DIR")
+    p.add_argument("--accounts", type=Path, metavar="FILE.json",
+                   help="names and reward totals by address (default: FILE.accounts.json beside --from)")
     p.add_argument("--no-plots", action="store_true")
     _topics_arg(p)
     _series_args(p)
@@ -141,7 +143,9 @@ def report(a: argparse.Namespace) -> None:
         if rpc is not None:
             for worker in {*t.inferers(), *t.forecasters()}:
                 scores[(tt.topic, worker)] = rpc.actor_scores(tt.topic, worker)
-    print(write_report(a.out, topics, scores, with_plots=not a.no_plots))
+    accounts_file = a.accounts or (a.from_file and a.from_file.with_suffix(".accounts.json"))
+    accounts = read_accounts(accounts_file) if accounts_file and accounts_file.exists() else None
+    print(write_report(a.out, topics, scores, with_plots=not a.no_plots, accounts=accounts))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -115,11 +115,31 @@ def _score(s: ActorScores | None, role: str) -> str:
     return _fmt(float(score.ema), 4) if score is not None else "–"
 
 
+def read_accounts(path: Path | str) -> dict[str, dict]:
+    """``{address: {"name": ..., "rewards": "<base units>"}}`` as ``scripts/network --record``
+    writes it beside the recording: who an address is, and every reward the chain paid it
+    (``emissions.RewardPaid`` events)."""
+    import json
+
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def _who(accounts: Mapping[str, dict], address: str) -> str:
+    name = accounts.get(address, {}).get("name")
+    return f"{name} (`{_short(address)}`)" if name else f"`{address}`"
+
+
+def _reward(accounts: Mapping[str, dict], address: str) -> str:
+    rewards = accounts.get(address, {}).get("rewards")
+    return f"{int(rewards) / 10**18:.6f}" if rewards is not None else "–"
+
+
 def render(
     topics: list[TopicLosses],
     scores: Mapping[tuple[int, str], ActorScores] | None = None,
     plots: Mapping[int, list[str]] | None = None,
     notes: Iterable[str] = (),
+    accounts: Mapping[str, dict] | None = None,
 ) -> str:
     """The Markdown report: a summary table, then per topic the workers and the plots."""
     lines = [
@@ -133,17 +153,23 @@ def render(
     ]
     for t in topics:
         best = t.best_inferer()
+        accounts = accounts or {}
+        best_name = (accounts.get(best[0], {}).get("name") or _short(best[0])) if best else "–"
         lines.append(
             f"| {t.topic.topic} | {t.topic.token} | {len(t.nonces)} | {_fmt(t.mean_loss('combined'))} "
-            f"| {_fmt(t.mean_loss('naive'))} | {_short(best[0]) if best else '–'} "
+            f"| {_fmt(t.mean_loss('naive'))} | {best_name} "
             f"| {_fmt(best[1] if best else None)} |"
         )
+    accounts = accounts or {}
     lines += [
         "",
-        "The RPC exposes no per-worker reward totals. Where the node was reachable, the score "
-        "columns show each worker's EMA score from `allora_actorScores` at the best block: the "
-        "chain derives each epoch's reward fractions from these scores, so a higher score means "
-        "a larger share of the topic's rewards.",
+        "Rewards are the ALLO the chain paid each worker during the recording (its "
+        "`emissions.RewardPaid` events, summed by `scripts/network --record`); the EMA score is "
+        "`allora_actorScores` at the end, from which the chain derives each epoch's reward "
+        "fractions." if accounts else
+        "No reward totals (the RPC keeps none; `scripts/network --record` sums them from the "
+        "chain's events). Where the node was reachable, the score column shows each worker's EMA "
+        "score from `allora_actorScores`, from which the chain derives its reward fractions.",
         *(f"\n{n}" for n in notes),
     ]
     for t in topics:
@@ -153,18 +179,21 @@ def render(
             "",
             f"Nonces {t.nonces[0]}–{t.nonces[-1]}." if t.nonces else "No network inference yet.",
             "",
-            "| worker | role | epochs | mean loss | EMA score |",
-            "|---|---|---|---|---|",
+            "| worker | role | epochs | mean loss | EMA score | rewards (ALLO) |",
+            "|---|---|---|---|---|---|",
         ]
         for w in t.inferers():
             s = (scores or {}).get((t.topic.topic, w))
-            lines.append(f"| `{w}` | inferer | {len(t.losses(w))} | {_fmt(t.mean_loss(w))} | {_score(s, 'inferer')} |")
+            lines.append(
+                f"| {_who(accounts, w)} | inferer | {len(t.losses(w))} | {_fmt(t.mean_loss(w))} "
+                f"| {_score(s, 'inferer')} | {_reward(accounts, w)} |"
+            )
         for f in t.forecasters():
             s = (scores or {}).get((t.topic.topic, f))
             label = f"implied:{f}"
             lines.append(
-                f"| `{f}` | forecaster (implied inference) | {len(t.losses(label))} "
-                f"| {_fmt(t.mean_loss(label))} | {_score(s, 'forecaster')} |"
+                f"| {_who(accounts, f)} | forecaster (implied inference) | {len(t.losses(label))} "
+                f"| {_fmt(t.mean_loss(label))} | {_score(s, 'forecaster')} | {_reward(accounts, f)} |"
             )
         for name in (plots or {}).get(t.topic.topic, []):
             lines += ["", f"![{name}]({name})"]
@@ -176,6 +205,7 @@ def write_report(
     topics: list[TopicLosses],
     scores: Mapping[tuple[int, str], ActorScores] | None = None,
     with_plots: bool = True,
+    accounts: Mapping[str, dict] | None = None,
 ) -> Path:
     """Writes ``out_dir/report.md`` and its PNGs; returns the report's path."""
     out = Path(out_dir)
@@ -188,5 +218,5 @@ def write_report(
     if not scores:
         notes.append("No scores: the report was made without a reachable node.")
     path = out / "report.md"
-    path.write_text(render(topics, scores, plots, notes), encoding="utf-8")
+    path.write_text(render(topics, scores, plots, notes, accounts), encoding="utf-8")
     return path
