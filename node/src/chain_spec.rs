@@ -7,6 +7,7 @@ use polkadot_sdk::{
 	sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET},
 };
 use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
 
 pub type ChainSpec = polkadot_sdk::sc_service::GenericChainSpec<Extensions>;
 
@@ -89,9 +90,49 @@ pub fn mainnet() -> Result<ChainSpec, String> {
 	from_preset("Allora", "allora", ChainType::Live, MAINNET_PRESET, "polkadot")
 }
 
-/// Resolve `--chain`: a built-in name or a chain-spec JSON file.
-pub fn load(id: &str) -> Result<Box<dyn polkadot_sdk::sc_service::ChainSpec>, String> {
+/// Where the node keeps what it can rebuild: `$XDG_CACHE_HOME/allora-node` or
+/// `~/.cache/allora-node`.
+pub fn cache_dir() -> Option<PathBuf> {
+	std::env::var_os("XDG_CACHE_HOME")
+		.map(PathBuf::from)
+		.or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+		.map(|dir| dir.join("allora-node"))
+}
+
+/// The development spec with its genesis storage built, cached per spec and runtime: building
+/// genesis compiles and runs the runtime (about 10 s on two cores), and a dev chain is started
+/// again and again. A cache that cannot be read or written only costs that time.
+fn development_raw() -> Result<ChainSpec, String> {
+	use polkadot_sdk::sp_runtime::traits::{BlakeTwo256, Hash};
+	let spec = development()?;
+	let Some(dir) = cache_dir() else { return Ok(spec) };
+	// The plain spec holds the runtime code and the preset's name, so it names the genesis.
+	let digest = BlakeTwo256::hash(spec.as_json(false)?.as_bytes());
+	let hex: String = digest.as_bytes().iter().take(8).map(|b| format!("{b:02x}")).collect();
+	let path = dir.join(format!("dev-spec-{hex}.json"));
+	if let Ok(cached) = ChainSpec::from_json_file(path.clone()) {
+		return Ok(cached);
+	}
+	let raw = spec.as_json(true)?;
+	let written = std::fs::create_dir_all(&dir).and_then(|()| {
+		let partial = path.with_extension("partial");
+		std::fs::write(&partial, raw.as_bytes())?;
+		std::fs::rename(&partial, &path)
+	});
+	if let Err(e) = written {
+		log::debug!("development spec not cached in {}: {e}", dir.display());
+	}
+	ChainSpec::from_json_bytes(raw.into_bytes())
+}
+
+/// Resolve `--chain`: a built-in name or a chain-spec JSON file. A running node
+/// (`running_node`) gets the development chain from the genesis cache.
+pub fn load(
+	id: &str,
+	running_node: bool,
+) -> Result<Box<dyn polkadot_sdk::sc_service::ChainSpec>, String> {
 	Ok(match id {
+		"" | "dev" if running_node => Box::new(development_raw()?),
 		"" | "dev" => Box::new(development()?),
 		"local" => Box::new(local_testnet()?),
 		"mainnet" => Box::new(mainnet()?),

@@ -147,7 +147,8 @@ impl SubstrateCli for Cli {
 	}
 
 	fn load_spec(&self, id: &str) -> Result<Box<dyn ChainSpec>, String> {
-		chain_spec::load(id)
+		// Subcommands (build-spec, export-genesis-*) see the spec as written, presets and all.
+		chain_spec::load(id, self.subcommand.is_none())
 	}
 }
 

@@ -63,13 +63,20 @@ pub fn new_partial(config: &Configuration) -> Result<Partial, sc_service::Error>
 		.executor
 		.default_heap_pages
 		.map_or(DEFAULT_HEAP_ALLOC_STRATEGY, |h| HeapAllocStrategy::Static { extra_pages: h as _ });
-	let executor = WasmExecutor::<HostFunctions>::builder()
+	let mut executor = WasmExecutor::<HostFunctions>::builder()
 		.with_execution_method(config.executor.wasm_method)
 		.with_max_runtime_instances(config.executor.max_runtime_instances)
 		.with_runtime_cache_size(config.executor.runtime_cache_size)
 		.with_onchain_heap_alloc_strategy(heap_pages)
-		.with_offchain_heap_alloc_strategy(heap_pages)
-		.build();
+		.with_offchain_heap_alloc_strategy(heap_pages);
+	// A dev chain (often `--tmp`) keeps the compiled runtime across starts: compiling it takes
+	// seconds on a small machine, and it is the same runtime every time.
+	if config.chain_spec.chain_type() == sc_service::ChainType::Development {
+		if let Some(dir) = crate::chain_spec::cache_dir() {
+			executor = executor.with_cache_path(dir.join("wasmtime"));
+		}
+	}
+	let executor = executor.build();
 
 	let (client, backend, keystore_container, task_manager) =
 		sc_service::new_full_parts_record_import::<Block, RuntimeApi, _>(
