@@ -115,7 +115,7 @@ fn development_raw() -> Result<ChainSpec, String> {
 	}
 	let raw = spec.as_json(true)?;
 	let written = std::fs::create_dir_all(&dir).and_then(|()| {
-		let partial = path.with_extension("partial");
+		let partial = path.with_extension(format!("{}.partial", std::process::id()));
 		std::fs::write(&partial, raw.as_bytes())?;
 		std::fs::rename(&partial, &path)
 	});
