@@ -1,7 +1,8 @@
 //! # Allora runtime
 //!
 //! The Allora parachain runtime: the ALLO token, collators under async backing, the XCM a real
-//! parachain needs, and (in later releases) the prediction-network pallets.
+//! parachain needs, the prediction-network pallets (topics, workers, reputers, synthesis,
+//! emissions) and the off-chain workers that feed them.
 //!
 //! Where to look: [`configs`] says how each pallet is configured, [`apis`] what the node can
 //! ask the runtime, [`genesis`] how ALLO is distributed at genesis.
