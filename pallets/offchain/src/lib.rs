@@ -16,6 +16,7 @@ pub mod loss;
 mod mock;
 mod protocol;
 mod reputer;
+mod role;
 mod run;
 mod ss58;
 mod submit;

@@ -8,58 +8,37 @@ use crate::{
 	json::Json,
 	loss::{log10_loss, LossMethod},
 	protocol::{NetworkValues, Protocol},
-	submit::{self, Signer},
-	worker::{parse_value, url, within_bounds, Hex, ValueError},
+	role, submit,
+	worker::{parse_value, url, within_bounds, ValueError},
 	Config, LOG_TARGET,
 };
 use alloc::{format, string::String, vec::Vec};
 use allora_synthesis::Fixed;
-use polkadot_sdk::{frame_system::pallet_prelude::BlockNumberFor, sp_runtime::traits::Zero};
+use polkadot_sdk::frame_system::pallet_prelude::BlockNumberFor;
 
-const ROLE_SUBMIT: &[u8] = b"reputer";
-const ROLE_REGISTER: &[u8] = b"reputer-register";
-const ROLE_STAKE: &[u8] = b"reputer-stake";
+const ROLE: &str = "reputer";
 
 /// One block's work for one reputer entry.
 pub fn run<T: Config>(entry: &ReputerEntry, now: BlockNumberFor<T>, at: BlockNumberFor<T>) {
 	let topic = entry.topic;
-	let signer = match submit::signer::<T>(&entry.identity) {
-		Ok(signer) => signer,
-		Err(e) => {
-			let account =
-				entry.identity.account.map(|a| format!(" {}", Hex(&a))).unwrap_or_default();
-			return submit::warn_once(
-				ROLE_SUBMIT,
-				topic,
-				&entry.identity,
-				&format!("reputer{account} of topic {topic}: {e}"),
-			);
-		}
-	};
-	if submit::is_busy::<T>(&signer.account, now) {
+	let Some((signer, loss_method)) = role::ready::<T>(ROLE, &entry.identity, topic, now) else {
 		return;
-	}
-	let Some(loss_method) = T::Protocol::loss_method(topic) else {
-		return submit::warn_once(
-			ROLE_SUBMIT,
-			topic,
-			&entry.identity,
-			&format!("reputer of topic {topic}: no such topic (yet)"),
-		);
 	};
 	if !T::Protocol::is_reputer(topic, &signer.account) {
-		return keep_up::<T>(entry, &signer, now, ROLE_REGISTER);
+		let call = || T::Protocol::register_reputer_call(topic);
+		return role::join::<T>(ROLE, &entry.identity, topic, &signer, now, "registering", call);
 	}
-	submit::settled(ROLE_SUBMIT, topic, &entry.identity);
-	if entry.identity.register
-		&& T::Protocol::reputer_stake(topic, &signer.account) < target_stake::<T>(entry)
-	{
-		return keep_up::<T>(entry, &signer, now, ROLE_STAKE);
+	role::registered(ROLE, &entry.identity, topic);
+	let stake = T::Protocol::reputer_stake(topic, &signer.account);
+	let target = target_stake::<T>(entry);
+	if entry.identity.register && stake < target {
+		let call = || T::Protocol::add_stake_call(topic, target.saturating_sub(stake));
+		return role::join::<T>(ROLE, &entry.identity, topic, &signer, now, "staking", call);
 	}
 	for nonce in T::Protocol::open_reputer_nonces(topic, at) {
 		if T::Protocol::has_losses(topic, nonce, &signer.account)
 			|| !submit::take_attempt::<T>(
-				ROLE_SUBMIT,
+				ROLE.as_bytes(),
 				topic,
 				&signer.account,
 				nonce,
@@ -96,45 +75,6 @@ pub fn run<T: Config>(entry: &ReputerEntry, now: BlockNumberFor<T>, at: BlockNum
 /// minimum (without it every loss bundle would be refused after paying its fee).
 fn target_stake<T: Config>(entry: &ReputerEntry) -> u128 {
 	entry.min_stake.max(T::Protocol::required_minimum_stake())
-}
-
-/// Registers the reputer, or tops its stake up to its target.
-fn keep_up<T: Config>(
-	entry: &ReputerEntry,
-	signer: &Signer<T>,
-	now: BlockNumberFor<T>,
-	role: &[u8],
-) {
-	let topic = entry.topic;
-	if !entry.identity.register {
-		let message = format!(
-			"reputer of topic {topic}: {:?} is not registered (and `register` is off)",
-			signer.account
-		);
-		return submit::warn_once(ROLE_SUBMIT, topic, &entry.identity, &message);
-	}
-	if !submit::take_attempt::<T>(
-		role,
-		topic,
-		&signer.account,
-		Zero::zero(),
-		entry.identity.retry_millis,
-	) {
-		return;
-	}
-	let (what, call) = if role == ROLE_REGISTER {
-		("registering", T::Protocol::register_reputer_call(topic))
-	} else {
-		let missing = target_stake::<T>(entry)
-			.saturating_sub(T::Protocol::reputer_stake(topic, &signer.account));
-		("staking", T::Protocol::add_stake_call(topic, missing))
-	};
-	match submit::send::<T>(signer, call, now) {
-		Ok(()) => {
-			log::info!(target: LOG_TARGET, "reputer of topic {topic}: {what} {:?}", signer.account)
-		}
-		Err(e) => log::warn!(target: LOG_TARGET, "reputer of topic {topic}: {what} failed: {e}"),
-	}
 }
 
 fn ground_truth<T: Config>(

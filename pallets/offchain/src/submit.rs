@@ -27,7 +27,8 @@ use polkadot_sdk::{
 	},
 };
 
-type CallOf<T> = <T as frame_system::Config>::RuntimeCall;
+/// The runtime call a signed transaction carries.
+pub type CallOf<T> = <T as frame_system::Config>::RuntimeCall;
 
 /// Blocks after which a transaction whose nonce the chain has not used counts as dropped.
 pub const IN_FLIGHT_BLOCKS: u32 = 10;

@@ -6,29 +6,16 @@ use crate::{
 	fetch::{self, FetchError},
 	json::Json,
 	protocol::{Protocol, WorkerValues},
-	ss58,
-	submit::{self, Signer},
-	Config, LOG_TARGET,
+	role, ss58, submit, Config, LOG_TARGET,
 };
 use alloc::{string::String, vec::Vec};
 use allora_primitives::TopicId;
 use allora_synthesis::Fixed;
 use codec::Decode;
 use core::fmt;
-use polkadot_sdk::{frame_system::pallet_prelude::BlockNumberFor, sp_runtime::traits::Zero};
+use polkadot_sdk::frame_system::pallet_prelude::BlockNumberFor;
 
-const ROLE_SUBMIT: &[u8] = b"worker";
-const ROLE_REGISTER: &[u8] = b"worker-register";
-
-/// An account's bytes in hex, for log lines about keys that are not there.
-pub(crate) struct Hex<'a>(pub &'a [u8]);
-
-impl fmt::Display for Hex<'_> {
-	fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-		f.write_str("0x")?;
-		self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
-	}
-}
+const ROLE: &str = "worker";
 
 /// Why a model server's answer was not used.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -65,34 +52,12 @@ impl From<FetchError> for ValueError {
 /// One block's work for one worker entry.
 pub fn run<T: Config>(entry: &WorkerEntry, now: BlockNumberFor<T>, at: BlockNumberFor<T>) {
 	let topic = entry.topic;
-	let signer = match submit::signer::<T>(&entry.identity) {
-		Ok(signer) => signer,
-		Err(e) => {
-			let account =
-				entry.identity.account.map(|a| alloc::format!(" {}", Hex(&a))).unwrap_or_default();
-			return submit::warn_once(
-				ROLE_SUBMIT,
-				topic,
-				&entry.identity,
-				&alloc::format!("worker{account} of topic {topic}: {e}"),
-			);
-		}
-	};
-	if submit::is_busy::<T>(&signer.account, now) {
-		return;
-	}
-	if T::Protocol::loss_method(topic).is_none() {
-		return submit::warn_once(
-			ROLE_SUBMIT,
-			topic,
-			&entry.identity,
-			&alloc::format!("worker of topic {topic}: no such topic (yet)"),
-		);
-	}
+	let Some((signer, _)) = role::ready::<T>(ROLE, &entry.identity, topic, now) else { return };
 	if !T::Protocol::is_worker(topic, &signer.account) {
-		return register::<T>(entry, &signer, now);
+		let call = || T::Protocol::register_worker_call(topic);
+		return role::join::<T>(ROLE, &entry.identity, topic, &signer, now, "registering", call);
 	}
-	submit::settled(ROLE_SUBMIT, topic, &entry.identity);
+	role::registered(ROLE, &entry.identity, topic);
 	for nonce in T::Protocol::open_worker_nonces(topic, at) {
 		let wants_inference = entry.inference_endpoint.is_some()
 			&& !T::Protocol::has_inference(topic, nonce, &signer.account);
@@ -100,7 +65,7 @@ pub fn run<T: Config>(entry: &WorkerEntry, now: BlockNumberFor<T>, at: BlockNumb
 			&& !T::Protocol::has_forecast(topic, nonce, &signer.account);
 		if !(wants_inference || wants_forecast)
 			|| !submit::take_attempt::<T>(
-				ROLE_SUBMIT,
+				ROLE.as_bytes(),
 				topic,
 				&signer.account,
 				nonce,
@@ -126,27 +91,6 @@ pub fn run<T: Config>(entry: &WorkerEntry, now: BlockNumberFor<T>, at: BlockNumb
 		}
 		// One transaction in flight per account: the next window waits for the next block.
 		return;
-	}
-}
-
-fn register<T: Config>(entry: &WorkerEntry, signer: &Signer<T>, now: BlockNumberFor<T>) {
-	let topic = entry.topic;
-	if !entry.identity.register {
-		let message = alloc::format!(
-			"worker of topic {topic}: {:?} is not registered (and `register` is off)",
-			signer.account
-		);
-		return submit::warn_once(ROLE_SUBMIT, topic, &entry.identity, &message);
-	}
-	let retry = entry.identity.retry_millis;
-	if !submit::take_attempt::<T>(ROLE_REGISTER, topic, &signer.account, Zero::zero(), retry) {
-		return;
-	}
-	match submit::send::<T>(signer, T::Protocol::register_worker_call(topic), now) {
-		Ok(()) => {
-			log::info!(target: LOG_TARGET, "worker of topic {topic}: registering {:?}", signer.account)
-		}
-		Err(e) => log::warn!(target: LOG_TARGET, "worker of topic {topic}: cannot register: {e}"),
 	}
 }
 
