@@ -438,32 +438,32 @@ export async function allowEpochLength(api, sudoKey, epochLength) {
 }
 
 /**
- * Create a topic whose reputers use loss method `mse`; resolves with its id. Epoch length E,
- * ground-truth lag G (default E) and worker window W (default E − 1, at least 1) in blocks.
+ * The `TopicParams` of `topics.createTopic`: loss method `mse` unless `lossMethod` says
+ * otherwise, epoch length E, ground-truth lag G (default E) and worker window W (default
+ * E − 1, at least 1) in blocks, and the spec examples' synthesis parameters (p = 3, α = 0.1,
+ * ε = 0.01, quantiles 0.25).
  */
+export function topicParams({ metadata, epochLength, groundTruthLag, workerSubmissionWindow, lossMethod = 'mse' }) {
+  return {
+    metadata,
+    lossMethod,
+    epochLength,
+    groundTruthLag: groundTruthLag ?? epochLength,
+    workerSubmissionWindow: workerSubmissionWindow ?? Math.max(1, epochLength - 1),
+    pNorm: fixed('3'),
+    alphaRegret: fixed('0.1'),
+    allowNegative: false,
+    epsilon: fixed('0.01'),
+    meritSortitionAlpha: fixed('0.1'),
+    activeInfererQuantile: fixed('0.25'),
+    activeForecasterQuantile: fixed('0.25'),
+    activeReputerQuantile: fixed('0.25'),
+  };
+}
+
+/** Create a topic of `topicParams(options)`; resolves with its id. */
 export async function createTopic(api, creator, options) {
-  const { metadata, epochLength } = options;
-  const groundTruthLag = options.groundTruthLag ?? epochLength;
-  const workerSubmissionWindow = options.workerSubmissionWindow ?? Math.max(1, epochLength - 1);
-  const { result } = await signAndWaitInBlock(
-    api,
-    api.tx.topics.createTopic({
-      metadata,
-      lossMethod: 'mse',
-      epochLength,
-      groundTruthLag,
-      workerSubmissionWindow,
-      pNorm: fixed('3'),
-      alphaRegret: fixed('0.1'),
-      allowNegative: false,
-      epsilon: fixed('0.01'),
-      meritSortitionAlpha: fixed('0.1'),
-      activeInfererQuantile: fixed('0.25'),
-      activeForecasterQuantile: fixed('0.25'),
-      activeReputerQuantile: fixed('0.25'),
-    }),
-    creator,
-  );
+  const { result } = await signAndWaitInBlock(api, api.tx.topics.createTopic(topicParams(options)), creator);
   const created = result.events.map(({ event }) => event).find((e) => api.events.topics.TopicCreated.is(e));
   if (!created) throw new Error('createTopic was included without a TopicCreated event');
   return created.data.topic.toNumber();

@@ -12,19 +12,11 @@ import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
 import { startDevNode, startupTimeoutMs } from '../lib/node.mjs';
+import { ALLO, fixed, topicParams } from '../lib/network.mjs';
 import { signAndWaitInBlock } from '../lib/tx.mjs';
 
-const ALLO = 10n ** 18n;
 const EPOCH = 6;
 const TRUTH = 101;
-
-/** A decimal number as `allora_synthesis::Fixed` bits (value × 10^18), as a string. */
-function fixed(x) {
-  const [whole, frac = ''] = x.toFixed(12).split('.');
-  const negative = whole.startsWith('-');
-  const bits = BigInt(whole.replace('-', '')) * ALLO + BigInt((frac + '0'.repeat(18)).slice(0, 18));
-  return (negative ? -bits : bits).toString();
-}
 
 /** The topic's loss (spec §0.3, allow_negative = false): log10 of the squared error. */
 const loss = (value) => Math.log10((Number(value) - TRUTH) ** 2);
@@ -61,21 +53,12 @@ describe('epochs end to end on allora-node --dev', () => {
     const params = (await api.query.topics.params()).toJSON();
     await signAndWaitInBlock(api, api.tx.sudo.sudo(api.tx.topics.setParams({ ...params, minEpochLength: EPOCH })), consumer);
 
-    const created = await signAndWaitInBlock(api, api.tx.topics.createTopic({
+    const created = await signAndWaitInBlock(api, api.tx.topics.createTopic(topicParams({
       metadata: 'ETH/USD in 36 seconds',
       lossMethod: 'log10 mse',
       epochLength: EPOCH,
-      groundTruthLag: EPOCH,
       workerSubmissionWindow: EPOCH / 2,
-      pNorm: fixed(3),
-      alphaRegret: fixed(0.1),
-      allowNegative: false,
-      epsilon: fixed(0.01),
-      meritSortitionAlpha: fixed(0.1),
-      activeInfererQuantile: fixed(0.25),
-      activeForecasterQuantile: fixed(0.25),
-      activeReputerQuantile: fixed(0.25),
-    }), consumer);
+    })), consumer);
     const topic = created.result.events
       .map(({ event }) => event)
       .find((e) => api.events.topics.TopicCreated.is(e)).data.topic.toNumber();

@@ -9,14 +9,9 @@ import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
 import { startDevNode, startupTimeoutMs } from '../lib/node.mjs';
+import { ALLO, fixed, topicParams } from '../lib/network.mjs';
 import { signAndWaitInBlock } from '../lib/tx.mjs';
 
-const ALLO = 10n ** 18n;
-/** `allora_synthesis::Fixed` is an i128 with 18 decimals: 1.0 is 10^18. */
-const fixed = (decimal) => {
-  const [whole, frac = ''] = decimal.split('.');
-  return (BigInt(whole) * ALLO + BigInt((frac + '0'.repeat(18)).slice(0, 18))).toString();
-};
 const EPOCH_LENGTH = 12;
 
 /** The first event of `pallet.method` among a transaction's own events. */
@@ -78,21 +73,9 @@ describe('the prediction network on allora-node --dev', () => {
     const reputer = keyring.addFromUri('//Charlie');
 
     // A consumer creates a topic.
-    const create = api.tx.topics.createTopic({
-      metadata: 'ETH/USD in 10 minutes',
-      lossMethod: 'mse',
-      epochLength: EPOCH_LENGTH,
-      groundTruthLag: EPOCH_LENGTH,
-      workerSubmissionWindow: EPOCH_LENGTH / 2,
-      pNorm: fixed('3'),
-      alphaRegret: fixed('0.1'),
-      allowNegative: false,
-      epsilon: fixed('0.01'),
-      meritSortitionAlpha: fixed('0.1'),
-      activeInfererQuantile: fixed('0.25'),
-      activeForecasterQuantile: fixed('0.25'),
-      activeReputerQuantile: fixed('0.25'),
-    });
+    const create = api.tx.topics.createTopic(
+      topicParams({ metadata: 'ETH/USD in 10 minutes', epochLength: EPOCH_LENGTH, workerSubmissionWindow: EPOCH_LENGTH / 2 }),
+    );
     const created = eventOf(api, (await signAndWaitInBlock(api, create, consumer)).result, 'topics', 'TopicCreated');
     const topic = created.data.topic.toNumber();
     assert.ok(topic >= 1, 'topic ids start at 1');
