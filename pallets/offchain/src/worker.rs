@@ -156,21 +156,25 @@ fn forecast<T: Config>(
 			}
 		};
 	let offered = members.len();
-	let mut elements: WorkerValues<T::AccountId> = members
+	let bound = T::Protocol::max_abs_value();
+	let mut candidates: WorkerValues<T::AccountId> = members
 		.into_iter()
 		.filter_map(|(address, value)| {
 			let account = ss58::decode_address(&address)
 				.and_then(|bytes| T::AccountId::decode(&mut &bytes[..]).ok())?;
 			let value = Fixed::from_decimal_str(value.as_decimal()?)?;
-			let usable = &account != forecaster
-				&& T::Protocol::is_worker(entry.topic, &account)
-				&& within_bounds::<T>(value).is_ok();
-			usable.then_some((account, value))
+			(&account != forecaster && value.abs() <= bound).then_some((account, value))
 		})
 		.collect();
-	elements.sort_by(|a, b| a.0.cmp(&b.0));
-	elements.dedup_by(|a, b| a.0 == b.0);
-	elements.truncate(usize::try_from(T::Protocol::max_forecast_elements()).unwrap_or(usize::MAX));
+	candidates.sort_by(|a, b| a.0.cmp(&b.0));
+	candidates.dedup_by(|a, b| a.0 == b.0);
+	// Registration is a storage read: ask only until the forecast is full.
+	let most = usize::try_from(T::Protocol::max_forecast_elements()).unwrap_or(usize::MAX);
+	let elements: WorkerValues<T::AccountId> = candidates
+		.into_iter()
+		.filter(|(account, _)| T::Protocol::is_worker(entry.topic, account))
+		.take(most)
+		.collect();
 	if elements.len() < offered {
 		log::info!(
 			target: LOG_TARGET,
